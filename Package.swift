@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
+///
+/// Target layering (lower targets never import higher ones):
+/// `CBLAS` → `STGCNTensor` → `STGCNModel` → `STGCNTraining` → `STGCN` (umbrella) → `STGCNCLI`.
+/// `SkeletonFormats` and `SkeletonGraph` need no BLAS and no other target.
+let package = Package(
+    name: "swift-stgcn",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "STGCN", targets: ["STGCN"]),
+        .library(name: "SkeletonFormats", targets: ["SkeletonFormats"]),
+        .library(name: "SkeletonGraph", targets: ["SkeletonGraph"]),
+        .executable(name: "stgcn", targets: ["STGCNCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "STGCNTensor",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "SkeletonFormats"),
+        .target(name: "SkeletonGraph"),
+        .target(
+            name: "STGCNModel",
+            dependencies: ["STGCNTensor", "SkeletonGraph", "SkeletonFormats"]
+        ),
+        .target(
+            name: "STGCNTraining",
+            dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "Yams"]
+        ),
+        .target(
+            name: "STGCN",
+            dependencies: ["STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNModel", "STGCNTraining"]
+        ),
+        .executableTarget(
+            name: "STGCNCLI",
+            dependencies: ["STGCN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "STGCNTestSupport", path: "Tests/STGCNTestSupport"),
+        .testTarget(name: "STGCNTensorTests", dependencies: ["STGCNTensor"]),
+        .testTarget(name: "SkeletonFormatsTests", dependencies: ["SkeletonFormats"]),
+        .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "SkeletonFormats"]),
+        .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
+        .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
+        .testTarget(name: "STGCNCLITests", dependencies: ["SkeletonFormats", "STGCNTestSupport"]),
+    ]
+)

@@ -1,0 +1,6 @@
+// The umbrella module: `import STGCN` brings in every library of the package.
+@_exported import STGCNTensor
+@_exported import SkeletonFormats
+@_exported import SkeletonGraph
+@_exported import STGCNModel
+@_exported import STGCNTraining

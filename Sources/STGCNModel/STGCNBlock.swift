@@ -1,0 +1,148 @@
+import STGCNTensor
+
+/// What an ST-GCN block adds back to its output.
+public enum Residual {
+    /// No residual (the first block).
+    case none
+    /// The input itself (same channels, stride 1).
+    case identity
+    /// A strided 1×1 convolution followed by batch norm (`residual.0`, `residual.1`).
+    case projection(TemporalConvolution, BatchNorm)
+}
+
+/// One spatial-temporal block (the official `st_gcn` module):
+///
+///     y = ReLU( Dropout(BN(Conv_9×1(ReLU(BN(GraphConv(x, A)))))) + residual(x) )
+///
+/// Shapes: `x` is `(S, C_in, T, V)`, the output `(S, C_out, T', V)` with
+/// `T' = ⌊(T − 1) / stride⌋ + 1`.
+public final class STGCNBlock: ParameterContainer {
+    /// `gcn`: the spatial graph convolution.
+    public let graphConvolution: GraphConvolution
+    /// `tcn.0`: batch norm before the temporal convolution.
+    public let normalizationBefore: BatchNorm
+    /// `tcn.2`: the temporal convolution (carries the stride).
+    public let temporalConvolution: TemporalConvolution
+    /// `tcn.3`: batch norm after the temporal convolution.
+    public let normalizationAfter: BatchNorm
+    /// `tcn.4`: dropout.
+    public let dropout: Dropout
+    /// The residual branch.
+    public let residual: Residual
+
+    private var rectifiedMiddle = Tensor(shape: [0])
+    private var output = Tensor(shape: [0])
+
+    /// A block mapping `inputChannels` to `outputChannels` over a graph with `subsetCount` subsets.
+    public init(inputChannels: Int, outputChannels: Int, subsetCount: Int, temporalKernelSize: Int = 9,
+                stride: Int = 1, dropout: Float = 0, hasResidual: Bool = true, dropoutSeed: UInt64 = 0) {
+        graphConvolution = GraphConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
+                                            subsetCount: subsetCount)
+        normalizationBefore = BatchNorm(channelCount: outputChannels)
+        temporalConvolution = TemporalConvolution(inputChannels: outputChannels, outputChannels: outputChannels,
+                                                  kernelSize: temporalKernelSize, stride: stride)
+        normalizationAfter = BatchNorm(channelCount: outputChannels)
+        self.dropout = Dropout(probability: dropout, seed: dropoutSeed)
+        if !hasResidual {
+            residual = .none
+        } else if inputChannels == outputChannels && stride == 1 {
+            residual = .identity
+        } else {
+            residual = .projection(
+                TemporalConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
+                                    kernelSize: 1, stride: stride),
+                BatchNorm(channelCount: outputChannels))
+        }
+    }
+
+    public func visitParameters(prefix: String, _ body: (String, Parameter) throws -> Void) rethrows {
+        try graphConvolution.visitParameters(prefix: prefix + "gcn.", body)
+        try normalizationBefore.visitParameters(prefix: prefix + "tcn.0.", body)
+        try temporalConvolution.visitParameters(prefix: prefix + "tcn.2.", body)
+        try normalizationAfter.visitParameters(prefix: prefix + "tcn.3.", body)
+        if case .projection(let convolution, let norm) = residual {
+            try convolution.visitParameters(prefix: prefix + "residual.0.", body)
+            try norm.visitParameters(prefix: prefix + "residual.1.", body)
+        }
+    }
+
+    public func visitBuffers(prefix: String, _ body: (String, StateBuffer) throws -> Void) rethrows {
+        try normalizationBefore.visitBuffers(prefix: prefix + "tcn.0.", body)
+        try normalizationAfter.visitBuffers(prefix: prefix + "tcn.3.", body)
+        if case .projection(_, let norm) = residual {
+            try norm.visitBuffers(prefix: prefix + "residual.1.", body)
+        }
+    }
+
+    /// Runs the block on `x` with the effective adjacency `adjacency` (`A ⊙ importance`, `K·V·V`).
+    public func forward(_ x: Tensor, adjacency: [Float], training: Bool) -> Tensor {
+        var middle = graphConvolution.forward(x, adjacency: adjacency, training: training)
+        middle = normalizationBefore.forward(middle, training: training)
+        rectifyInPlace(&middle.scalars)
+        rectifiedMiddle = middle
+        var y = temporalConvolution.forward(middle, training: training)
+        y = normalizationAfter.forward(y, training: training)
+        y = dropout.forward(y, training: training)
+        switch residual {
+        case .none:
+            break
+        case .identity:
+            addInPlace(&y.scalars, x.scalars)
+        case .projection(let convolution, let norm):
+            let shortcut = norm.forward(convolution.forward(x, training: training), training: training)
+            addInPlace(&y.scalars, shortcut.scalars)
+        }
+        rectifyInPlace(&y.scalars)
+        output = y
+        return y
+    }
+
+    /// Returns `(dL/dx, dL/dA_effective)` and accumulates every parameter gradient of the block.
+    public func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
+        var gradient = dy
+        maskInPlace(&gradient.scalars, by: output.scalars)
+        var middle = dropout.backward(gradient)
+        middle = normalizationAfter.backward(middle)
+        middle = temporalConvolution.backward(middle)
+        maskInPlace(&middle.scalars, by: rectifiedMiddle.scalars)
+        middle = normalizationBefore.backward(middle)
+        var (dx, dAdjacency) = graphConvolution.backward(middle)
+        switch residual {
+        case .none:
+            break
+        case .identity:
+            addInPlace(&dx.scalars, gradient.scalars)
+        case .projection(let convolution, let norm):
+            let shortcut = convolution.backward(norm.backward(gradient))
+            addInPlace(&dx.scalars, shortcut.scalars)
+        }
+        return (dx, dAdjacency)
+    }
+}
+
+/// `x = max(x, 0)` elementwise.
+func rectifyInPlace(_ x: inout [Float]) {
+    x.withUnsafeMutableBufferPointer { p in
+        for i in 0..<p.count where p[i] < 0 { p[i] = 0 }
+    }
+}
+
+/// `x += y` elementwise.
+func addInPlace(_ x: inout [Float], _ y: [Float]) {
+    precondition(x.count == y.count)
+    x.withUnsafeMutableBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+            for i in 0..<xp.count { xp[i] += yp[i] }
+        }
+    }
+}
+
+/// `g = g` where `activation > 0`, else 0: the ReLU backward given the ReLU's output.
+func maskInPlace(_ g: inout [Float], by activation: [Float]) {
+    precondition(g.count == activation.count)
+    g.withUnsafeMutableBufferPointer { gp in
+        activation.withUnsafeBufferPointer { ap in
+            for i in 0..<gp.count where !(ap[i] > 0) { gp[i] = 0 }
+        }
+    }
+}

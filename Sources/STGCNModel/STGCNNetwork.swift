@@ -1,0 +1,211 @@
+import STGCNTensor
+import SkeletonGraph
+
+/// The ST-GCN network (the official `net.st_gcn.Model`), with a forward pass in training or
+/// evaluation mode and a backward pass for every parameter.
+///
+///     input (N, C, T, V, M)
+///       → data BN over the C·V channels of each person
+///       → 10 ST-GCN blocks on (N·M, C, T, V), each with A ⊙ edge importance
+///       → average over (T, V), mean over the M persons
+///       → 1×1 convolution to `classCount` logits (N, classCount)
+///
+/// Parameter and buffer keys are PyTorch's (`st_gcn_networks.4.tcn.2.weight`), so
+/// checkpoints map one to one.
+public final class STGCNNetwork: ParameterContainer {
+    /// The hyper-parameters the network was built with.
+    public let configuration: ModelConfiguration
+    /// The skeleton graph and its normalized adjacency `A` (K, V, V).
+    public let graph: Graph
+    /// `data_bn`: batch norm over V·C channels.
+    public let dataNormalization: BatchNorm
+    /// `st_gcn_networks`: the ten blocks.
+    public let blocks: [STGCNBlock]
+    /// `edge_importance`: one `(K, V, V)` mask per block, or empty when disabled.
+    public let edgeImportance: [Parameter]
+    /// `fcn`: the classifier, a 1×1 convolution from 256 channels.
+    public let classifier: TemporalConvolution
+
+    private var inputShape: [Int] = []
+    private var pooledShape: (samples: Int, channels: Int, frames: Int, joints: Int) = (0, 0, 0, 0)
+
+    /// Builds the network with PyTorch's default values (convolutions zero, BN γ = 1, importance 1).
+    /// Call `initializeWeights(seed:)` or load a checkpoint before use.
+    public init(configuration: ModelConfiguration) throws(ModelConfigurationError) {
+        try configuration.validate()
+        do {
+            graph = try Graph(layout: configuration.layout, strategy: configuration.strategy,
+                              maxHop: configuration.maxHop, dilation: configuration.dilation)
+        } catch {
+            throw .graph("\(error)")
+        }
+        self.configuration = configuration
+        let subsets = graph.subsetCount, joints = graph.jointCount
+        dataNormalization = BatchNorm(channelCount: configuration.inputChannels * joints)
+        blocks = configuration.blockSchedule.enumerated().map { index, spec in
+            STGCNBlock(inputChannels: spec.inputChannels, outputChannels: spec.outputChannels,
+                       subsetCount: subsets, temporalKernelSize: configuration.temporalKernelSize,
+                       stride: spec.stride, dropout: index == 0 ? 0 : configuration.dropout,
+                       hasResidual: index != 0, dropoutSeed: UInt64(index))
+        }
+        edgeImportance = configuration.edgeImportanceWeighting
+            ? blocks.map { _ in Parameter(shape: [subsets, joints, joints], initialValue: 1) }
+            : []
+        classifier = TemporalConvolution(inputChannels: 256, outputChannels: configuration.classCount)
+    }
+
+    public func visitParameters(prefix: String, _ body: (String, Parameter) throws -> Void) rethrows {
+        try dataNormalization.visitParameters(prefix: prefix + "data_bn.", body)
+        for (index, block) in blocks.enumerated() {
+            try block.visitParameters(prefix: prefix + "st_gcn_networks.\(index).", body)
+        }
+        for (index, mask) in edgeImportance.enumerated() {
+            try body(prefix + "edge_importance.\(index)", mask)
+        }
+        try classifier.visitParameters(prefix: prefix + "fcn.", body)
+    }
+
+    public func visitBuffers(prefix: String, _ body: (String, StateBuffer) throws -> Void) rethrows {
+        try dataNormalization.visitBuffers(prefix: prefix + "data_bn.", body)
+        for (index, block) in blocks.enumerated() {
+            try block.visitBuffers(prefix: prefix + "st_gcn_networks.\(index).", body)
+        }
+    }
+
+    /// Reseeds every dropout layer, so that training masks are reproducible.
+    public func reseedDropout(_ seed: UInt64) {
+        for (index, block) in blocks.enumerated() {
+            block.dropout.generator = SeededGenerator(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
+        }
+    }
+
+    /// The official trainer's initialization: convolution weights ~ N(0, 0.02²), biases 0,
+    /// batch-norm γ ~ N(1, 0.02²), β 0; edge importance stays 1.
+    public func initializeWeights(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        visitParameters(prefix: "") { name, parameter in
+            let isNorm = name.hasPrefix("data_bn.") || name.contains(".tcn.0.") || name.contains(".tcn.3.")
+                || name.contains(".residual.1.")
+            if name.hasPrefix("edge_importance.") { return }
+            if name.hasSuffix(".bias") {
+                parameter.value = [Float](repeating: 0, count: parameter.count)
+            } else {
+                let mean: Float = isNorm ? 1 : 0
+                parameter.value = (0..<parameter.count).map { _ in
+                    generator.nextNormal(mean: mean, standardDeviation: 0.02)
+                }
+            }
+        }
+    }
+
+    /// The effective adjacency of block `index`: `A ⊙ edge_importance[index]`.
+    public func effectiveAdjacency(block index: Int) -> [Float] {
+        guard !edgeImportance.isEmpty else { return graph.adjacency }
+        return zip(graph.adjacency, edgeImportance[index].value).map { $0 * $1 }
+    }
+
+    /// The logits `(N, classCount)` for a batch `(N, C, T, V, M)`.
+    ///
+    /// `training` selects batch statistics (and updates the running ones) and active dropout.
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let shape = input.shape
+        precondition(shape.count == 5, "ST-GCN input must be (N, C, T, V, M), got \(shape)")
+        let (n, c, t, v, m) = (shape[0], shape[1], shape[2], shape[3], shape[4])
+        precondition(c == configuration.inputChannels && v == graph.jointCount,
+                     "input \(shape) does not match C = \(configuration.inputChannels), V = \(graph.jointCount)")
+        inputShape = shape
+        // (N, C, T, V, M) → (N·M, V·C, T) for the data batch norm.
+        var perPerson = Tensor(shape: [n * m, v * c, t])
+        input.scalars.withUnsafeBufferPointer { xp in
+            perPerson.scalars.withUnsafeMutableBufferPointer { pp in
+                for ni in 0..<n { for ci in 0..<c { for ti in 0..<t { for vi in 0..<v { for mi in 0..<m {
+                    pp[(((ni * m + mi) * v + vi) * c + ci) * t + ti] = xp[(((ni * c + ci) * t + ti) * v + vi) * m + mi]
+                } } } } }
+            }
+        }
+        let normalized = dataNormalization.forward(perPerson, training: training)
+        // (N·M, V, C, T) → (N·M, C, T, V)
+        var x = Tensor(shape: [n * m, c, t, v])
+        normalized.scalars.withUnsafeBufferPointer { np in
+            x.scalars.withUnsafeMutableBufferPointer { xp in
+                for s in 0..<(n * m) { for vi in 0..<v { for ci in 0..<c { for ti in 0..<t {
+                    xp[((s * c + ci) * t + ti) * v + vi] = np[((s * v + vi) * c + ci) * t + ti]
+                } } } }
+            }
+        }
+        for (index, block) in blocks.enumerated() {
+            x = block.forward(x, adjacency: effectiveAdjacency(block: index), training: training)
+        }
+        // Average over (T, V), then over persons.
+        let (samples, channels, frames, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        pooledShape = (samples, channels, frames, joints)
+        var features = Tensor(shape: [n, channels, 1, 1])
+        let plane = frames * joints
+        let scale = 1 / Float(plane * m)
+        x.scalars.withUnsafeBufferPointer { xp in
+            features.scalars.withUnsafeMutableBufferPointer { fp in
+                for s in 0..<samples {
+                    for ch in 0..<channels {
+                        let row = xp.baseAddress! + (s * channels + ch) * plane
+                        var sum: Float = 0
+                        for i in 0..<plane { sum += row[i] }
+                        fp[(s / m) * channels + ch] += sum * scale
+                    }
+                }
+            }
+        }
+        let logits = classifier.forward(features, training: training)
+        return logits.reshaped([n, configuration.classCount])
+    }
+
+    /// Back-propagates `dL/dlogits` `(N, classCount)` through the last `forward`, accumulating
+    /// every parameter's gradient; returns `dL/dinput` `(N, C, T, V, M)`.
+    @discardableResult
+    public func backward(_ logitsGradient: Tensor) -> Tensor {
+        let (n, c, t, v, m) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3], inputShape[4])
+        precondition(logitsGradient.shape == [n, configuration.classCount],
+                     "logits gradient must be \([n, configuration.classCount]), got \(logitsGradient.shape)")
+        let featureGradient = classifier.backward(logitsGradient.reshaped([n, configuration.classCount, 1, 1]))
+        let (samples, channels, frames, joints) = pooledShape
+        let plane = frames * joints
+        let scale = 1 / Float(plane * m)
+        var dx = Tensor(shape: [samples, channels, frames, joints])
+        featureGradient.scalars.withUnsafeBufferPointer { fp in
+            dx.scalars.withUnsafeMutableBufferPointer { dp in
+                for s in 0..<samples {
+                    for ch in 0..<channels {
+                        (dp.baseAddress! + (s * channels + ch) * plane)
+                            .update(repeating: fp[(s / m) * channels + ch] * scale, count: plane)
+                    }
+                }
+            }
+        }
+        for index in blocks.indices.reversed() {
+            let (blockInput, dAdjacency) = blocks[index].backward(dx)
+            dx = blockInput
+            if !edgeImportance.isEmpty {
+                let mask = edgeImportance[index]
+                for i in 0..<mask.count { mask.gradient[i] += dAdjacency[i] * graph.adjacency[i] }
+            }
+        }
+        // (N·M, C, T, V) → (N·M, V, C, T)
+        var normalizedGradient = Tensor(shape: [n * m, v * c, t])
+        dx.scalars.withUnsafeBufferPointer { xp in
+            normalizedGradient.scalars.withUnsafeMutableBufferPointer { np in
+                for s in 0..<(n * m) { for vi in 0..<v { for ci in 0..<c { for ti in 0..<t {
+                    np[((s * v + vi) * c + ci) * t + ti] = xp[((s * c + ci) * t + ti) * v + vi]
+                } } } }
+            }
+        }
+        let perPerson = dataNormalization.backward(normalizedGradient)
+        var inputGradient = Tensor(shape: inputShape)
+        perPerson.scalars.withUnsafeBufferPointer { pp in
+            inputGradient.scalars.withUnsafeMutableBufferPointer { xp in
+                for ni in 0..<n { for ci in 0..<c { for ti in 0..<t { for vi in 0..<v { for mi in 0..<m {
+                    xp[(((ni * c + ci) * t + ti) * v + vi) * m + mi] = pp[(((ni * m + mi) * v + vi) * c + ci) * t + ti]
+                } } } } }
+            }
+        }
+        return inputGradient
+    }
+}

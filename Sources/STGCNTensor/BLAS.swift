@@ -1,0 +1,79 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import CBLAS
+#endif
+
+/// The matrix-multiply primitive every layer is built on, over the platform BLAS
+/// (OpenBLAS on Linux, Accelerate on macOS). All matrices are row-major.
+public enum BLAS {
+    /// `C = alpha · op(A) · op(B) + beta · C`, row-major, where `op(X)` is `X` or `Xᵀ`.
+    ///
+    /// - Parameters:
+    ///   - m: rows of `op(A)` and `C`; `n`: columns of `op(B)` and `C`; `k`: the shared dimension.
+    ///   - lda, ldb, ldc: row strides (leading dimensions) of the stored matrices.
+    @inlinable
+    public static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            // BLAS would only scale C; do it explicitly so beta == 0 also clears NaNs.
+            for i in 0..<m {
+                let row = c + i * ldc
+                for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
+            }
+            return
+        }
+        #if canImport(Accelerate)
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+        #else
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+                    beta, c, blasint(ldc))
+        #endif
+    }
+
+    /// Sets the number of threads the BLAS library may use (OpenBLAS only; a no-op on Accelerate).
+    public static func setThreadCount(_ count: Int) {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(max(1, count)))
+        #endif
+    }
+
+    /// The number of threads the BLAS library uses (1 where it cannot be asked).
+    public static var threadCount: Int {
+        #if canImport(Accelerate)
+        return 1
+        #else
+        return Int(openblas_get_num_threads())
+        #endif
+    }
+
+    /// A one-line description of the BLAS in use, e.g. `OpenBLAS 0.3.21 (core: Haswell)`.
+    public static var backendDescription: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        return "\(config.trimmingCharacters(in: .whitespaces)) (core: \(core))"
+        #endif
+    }
+}
+
+#if !canImport(Accelerate)
+import Foundation
+#endif
