@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "STGCN", targets: ["STGCN"]),
         .library(name: "SkeletonFormats", targets: ["SkeletonFormats"]),
         .library(name: "SkeletonGraph", targets: ["SkeletonGraph"]),
+        .library(name: "SkeletonData", targets: ["SkeletonData"]),
         .executable(name: "stgcn", targets: ["STGCNCLI"]),
     ],
     dependencies: [
@@ -32,17 +33,18 @@ let package = Package(
         ),
         .target(name: "SkeletonFormats"),
         .target(name: "SkeletonGraph"),
+        .target(name: "SkeletonData", dependencies: ["SkeletonFormats", "SkeletonGraph"]),
         .target(
             name: "STGCNModel",
             dependencies: ["STGCNTensor", "SkeletonGraph", "SkeletonFormats"]
         ),
         .target(
             name: "STGCNTraining",
-            dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "Yams"]
+            dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "Yams"]
         ),
         .target(
             name: "STGCN",
-            dependencies: ["STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNModel", "STGCNTraining"]
+            dependencies: ["STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNTraining"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -51,9 +53,10 @@ let package = Package(
         .target(name: "STGCNTestSupport", path: "Tests/STGCNTestSupport"),
         .testTarget(name: "STGCNTensorTests", dependencies: ["STGCNTensor"]),
         .testTarget(name: "SkeletonFormatsTests", dependencies: ["SkeletonFormats"]),
+        .testTarget(name: "SkeletonDataTests", dependencies: ["SkeletonData", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
         .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "SkeletonFormats"]),
         .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
         .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
-        .testTarget(name: "STGCNCLITests", dependencies: ["SkeletonFormats", "STGCNTestSupport"]),
+        .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]
 )

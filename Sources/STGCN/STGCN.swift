@@ -2,5 +2,6 @@
 @_exported import STGCNTensor
 @_exported import SkeletonFormats
 @_exported import SkeletonGraph
+@_exported import SkeletonData
 @_exported import STGCNModel
 @_exported import STGCNTraining

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import STGCN
+
+/// `stgcn infer`: evaluation-mode logits for a `.npy` batch, from an official config and weights.
+struct InferCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infer",
+        abstract: "Compute logits (N, num_class) for a float32 (N, C, T, V, M) .npy file.")
+
+    @Option(name: .shortAndLong, help: "An official-format YAML config (model_args, graph_args).")
+    var config: String
+
+    @Option(help: "Weights: .safetensors (official key names), .pt or .pth. Defaults to the config's `weights`.")
+    var weights: String?
+
+    @Option(help: "Input batch: float32, C-order .npy of shape (N, C, T, V, M).")
+    var input: String
+
+    @Option(help: "Where to write the float32 logits (N, num_class) as .npy.")
+    var output: String
+
+    @Option(help: "Samples per forward pass (default: the config's test_batch_size, else 16).")
+    var batchSize: Int?
+
+    @Option(help: "BLAS threads (default: all cores).")
+    var threads: Int?
+
+    func run() throws {
+        if let threads { BLAS.setThreadCount(threads) }
+        let experiment: ExperimentConfiguration
+        do {
+            experiment = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config))
+        } catch { throw CLIError(error.description) }
+        guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? experiment.weights else {
+            throw CLIError("\(config): no weights given; pass --weights or set `weights` in the config")
+        }
+        let network: STGCNNetwork
+        do { network = try STGCNNetwork(configuration: experiment.model) } catch {
+            throw CLIError("\(config): \(error.description)")
+        }
+        do { try WeightsFile.load(weightsURL, into: network) } catch { throw CLIError("\(error)") }
+        let batch = try InputBatch.read(input, configuration: experiment.model)
+        let logits = network.predictLogits(batch, batchSize: batchSize ?? experiment.testBatchSize ?? 16)
+        do {
+            try Npy.write(float32: logits.scalars, shape: logits.shape, to: URL(fileURLWithPath: output))
+        } catch { throw CLIError(error.description) }
+        print("wrote \(output): logits \(logits.shape) for \(batch.shape[0]) samples")
+    }
+}
+
+/// Reading an `(N, C, T, V, M)` batch from `.npy` and checking it against a model configuration.
+enum InputBatch {
+    static func read(_ path: String, configuration: ModelConfiguration) throws -> Tensor {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): input file not found") }
+        let array: NpyArray
+        do { array = try Npy.read(contentsOf: URL(fileURLWithPath: path)) } catch { throw CLIError(error.description) }
+        guard array.dtype == .float32 else {
+            throw CLIError("\(path): dtype \(array.dtype.descr); expected float32 ('<f4'): convert with numpy's astype(np.float32)")
+        }
+        guard !array.isFortranOrder else {
+            throw CLIError("\(path): Fortran-order array; expected C order: save np.ascontiguousarray(x)")
+        }
+        let shape = array.shape
+        let expectedC = configuration.inputChannels, expectedV = configuration.layout.jointCount
+        guard shape.count == 5 else {
+            throw CLIError("\(path): shape \(shape); expected 5 dimensions (N, C=\(expectedC), T, V=\(expectedV), M)")
+        }
+        guard shape[1] == expectedC else {
+            throw CLIError("\(path): shape \(shape) has C=\(shape[1]); the model expects C=\(expectedC) (in_channels)")
+        }
+        guard shape[3] == expectedV else {
+            throw CLIError("\(path): shape \(shape) has V=\(shape[3]); layout \(configuration.layout.name) has V=\(expectedV)")
+        }
+        guard shape[0] >= 1, shape[2] >= 1, shape[4] >= 1 else {
+            throw CLIError("\(path): shape \(shape) is empty; expected N, T and M of at least 1")
+        }
+        let values: [Float]
+        do { values = try array.floatValues() } catch { throw CLIError(error.description) }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw CLIError("\(path): non-finite value \(values[bad]) at flat index \(bad); expected finite coordinates")
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+}

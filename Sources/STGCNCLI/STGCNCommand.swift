@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `stgcn`: skeleton-based action recognition with ST-GCN.
+@main
+struct STGCNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stgcn",
+        abstract: "Skeleton-based action recognition with ST-GCN, compatible with the official PyTorch code.",
+        subcommands: [DemoCommand.self, InferCommand.self, GraphCommand.self],
+        defaultSubcommand: DemoCommand.self
+    )
+}

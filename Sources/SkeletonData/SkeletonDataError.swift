@@ -1,0 +1,80 @@
+/// Why a skeleton file, name or argument was rejected.
+///
+/// `description` is one line naming the file, the place (line number and/or field) and what
+/// was expected, whatever bytes the file contained.
+public enum SkeletonDataError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file or folder could not be read.
+    case unreadable(file: String, reason: String)
+    /// A field does not hold what the format requires. `line` is 1-based (nil when unknown).
+    case malformed(file: String, line: Int?, field: String, expected: String, found: String)
+    /// The file ends where more data was required.
+    case unexpectedEnd(file: String, line: Int, expected: String)
+    /// A coordinate is NaN or infinite and the policy is `.reject`.
+    case nonFinite(file: String, line: Int?, field: String, value: String)
+    /// The sequence is longer than allowed (`FrameOverflow.error`).
+    case tooManyFrames(file: String, frames: Int, limit: Int)
+    /// The file or folder holds no usable data.
+    case empty(file: String, expected: String)
+    /// A file name does not follow the dataset's naming scheme.
+    case invalidFileName(file: String, expected: String)
+    /// An argument is out of range.
+    case invalidArgument(name: String, value: String, expected: String)
+
+    /// One line: file, place, and what was expected.
+    public var description: String {
+        switch self {
+        case let .unreadable(file, reason):
+            return "\(file): cannot read: \(TextQuoting.oneLine(reason))"
+        case let .malformed(file, line, field, expected, found):
+            return "\(file)\(Self.place(line)): \(TextQuoting.oneLine(field)): found \(found), expected \(TextQuoting.oneLine(expected))"
+        case let .unexpectedEnd(file, line, expected):
+            return "\(file):\(line): file ends early, expected \(TextQuoting.oneLine(expected))"
+        case let .nonFinite(file, line, field, value):
+            return "\(file)\(Self.place(line)): \(TextQuoting.oneLine(field)): non-finite value \(value), expected a finite number (use NonFinitePolicy.replaceWithZero to accept)"
+        case let .tooManyFrames(file, frames, limit):
+            return "\(file): \(frames) frames, expected at most \(limit) (choose FrameOverflow.truncate or .keepAll for longer clips)"
+        case let .empty(file, expected):
+            return "\(file): no data, expected \(TextQuoting.oneLine(expected))"
+        case let .invalidFileName(file, expected):
+            return "\(file): file name does not match \(TextQuoting.oneLine(expected))"
+        case let .invalidArgument(name, value, expected):
+            return "argument \(name): \(TextQuoting.oneLine(value)), expected \(TextQuoting.oneLine(expected))"
+        }
+    }
+
+    private static func place(_ line: Int?) -> String {
+        line.map { ":\($0)" } ?? ""
+    }
+}
+
+/// Helpers that keep error text on one line whatever a hostile file contains.
+enum TextQuoting {
+    /// `text` in single quotes, control characters escaped, long text shortened.
+    static func quoted<S: StringProtocol>(_ text: S, limit: Int = 60) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit { out += "…"; break }
+            count += 1
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "'": out += "\\'"
+            case "\\": out += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return "'" + out + "'"
+    }
+
+    /// `text` with control characters replaced by spaces.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+    }
+}

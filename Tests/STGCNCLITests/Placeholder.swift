@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderSTGCNCLITests: XCTestCase { func testNothing() {} }
