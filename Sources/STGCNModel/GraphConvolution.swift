@@ -177,11 +177,15 @@ public final class GraphConvolution: ParameterContainer {
             }
         }
         // Unpack W'[o, k·C_in + i] into PyTorch's W[k·C_out + o, i].
-        for k in 0..<subsetCount {
-            for o in 0..<outputChannels {
-                for i in 0..<inputChannels {
-                    weight.gradient[(k * outputChannels + o) * inputChannels + i]
-                        += packedGradient[o * stackedChannels + k * inputChannels + i]
+        let (subsets, outputs, inputs) = (subsetCount, outputChannels, inputChannels)
+        weight.gradient.withUnsafeMutableBufferPointer { g in
+            packedGradient.withUnsafeBufferPointer { pg in
+                for k in 0..<subsets {
+                    for o in 0..<outputs {
+                        for i in 0..<inputs {
+                            g[(k * outputs + o) * inputs + i] += pg[o * stackedChannels + k * inputs + i]
+                        }
+                    }
                 }
             }
         }
@@ -190,17 +194,19 @@ public final class GraphConvolution: ParameterContainer {
 
     /// `W'[o, k·C_in + i] = W[k·C_out + o, i]`: one row per output channel over all subsets.
     private func packedWeight() -> [Float] {
-        let stackedChannels = subsetCount * inputChannels
-        var packed = [Float](repeating: 0, count: weight.count)
-        for k in 0..<subsetCount {
-            for o in 0..<outputChannels {
-                for i in 0..<inputChannels {
-                    packed[o * stackedChannels + k * inputChannels + i]
-                        = weight.value[(k * outputChannels + o) * inputChannels + i]
+        let (subsets, outputs, inputs) = (subsetCount, outputChannels, inputChannels)
+        return [Float](unsafeUninitializedCapacity: weight.count) { packed, initialized in
+            weight.value.withUnsafeBufferPointer { w in
+                for k in 0..<subsets {
+                    for o in 0..<outputs {
+                        for i in 0..<inputs {
+                            packed[o * subsets * inputs + k * inputs + i] = w[(k * outputs + o) * inputs + i]
+                        }
+                    }
                 }
             }
+            initialized = weight.count
         }
-        return packed
     }
 
     /// `bias'[o, w] = Σ_k b[k·C_out + o] · Σ_v A[k, v, w]`, `C_out × V`.

@@ -163,11 +163,15 @@ public final class TemporalConvolution: ParameterContainer {
                 }
             }
             // Unpack (k, C_out, C_in) into PyTorch's (C_out, C_in, k).
-            for tap in 0..<kernelSize {
-                for o in 0..<outputChannels {
-                    for i in 0..<inputChannels {
-                        weight.gradient[(o * inputChannels + i) * kernelSize + tap]
-                            += packedGradient[(tap * outputChannels + o) * inputChannels + i]
+            let (outputs, inputs, taps) = (outputChannels, inputChannels, kernelSize)
+            weight.gradient.withUnsafeMutableBufferPointer { g in
+                packedGradient.withUnsafeBufferPointer { pg in
+                    for tap in 0..<taps {
+                        for o in 0..<outputs {
+                            for i in 0..<inputs {
+                                g[(o * inputs + i) * taps + tap] += pg[(tap * outputs + o) * inputs + i]
+                            }
+                        }
                     }
                 }
             }
@@ -211,16 +215,19 @@ public final class TemporalConvolution: ParameterContainer {
     /// The weight rearranged to `(k, C_out, C_in)`, one contiguous matrix per tap.
     private func packedWeight() -> [Float] {
         if kernelSize == 1 { return weight.value }
-        var packed = [Float](repeating: 0, count: weight.count)
-        for o in 0..<outputChannels {
-            for i in 0..<inputChannels {
-                for tap in 0..<kernelSize {
-                    packed[(tap * outputChannels + o) * inputChannels + i]
-                        = weight.value[(o * inputChannels + i) * kernelSize + tap]
+        let (outputs, inputs, taps) = (outputChannels, inputChannels, kernelSize)
+        return [Float](unsafeUninitializedCapacity: weight.count) { packed, initialized in
+            weight.value.withUnsafeBufferPointer { w in
+                for o in 0..<outputs {
+                    for i in 0..<inputs {
+                        for tap in 0..<taps {
+                            packed[(tap * outputs + o) * inputs + i] = w[(o * inputs + i) * taps + tap]
+                        }
+                    }
                 }
             }
+            initialized = weight.count
         }
-        return packed
     }
 
     /// Writes one sample's unfolded input: row `i·k + tap`, column `t'·V + v` holds
