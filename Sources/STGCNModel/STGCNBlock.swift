@@ -30,6 +30,9 @@ public final class STGCNBlock: ParameterContainer {
     /// The residual branch.
     public let residual: Residual
 
+    /// Times each layer when set (`stgcn bench --profile`).
+    public var profiler: LayerProfiler?
+
     private var rectifiedMiddle = Tensor(shape: [0])
     private var output = Tensor(shape: [0])
 
@@ -76,23 +79,27 @@ public final class STGCNBlock: ParameterContainer {
 
     /// Runs the block on `x` with the effective adjacency `adjacency` (`A ⊙ importance`, `K·V·V`).
     public func forward(_ x: Tensor, adjacency: [Float], training: Bool) -> Tensor {
-        var middle = graphConvolution.forward(x, adjacency: adjacency, training: training)
-        middle = normalizationBefore.forward(middle, training: training)
-        rectifyInPlace(&middle.scalars)
+        var middle = profiled(profiler, .graphConvolution, .forward) {
+            graphConvolution.forward(x, adjacency: adjacency, training: training)
+        }
+        middle = profiled(profiler, .normalization, .forward) { normalizationBefore.forward(middle, training: training) }
+        profiled(profiler, .activation, .forward) { rectifyInPlace(&middle.scalars) }
         rectifiedMiddle = middle
-        var y = temporalConvolution.forward(middle, training: training)
-        y = normalizationAfter.forward(y, training: training)
-        y = dropout.forward(y, training: training)
+        var y = profiled(profiler, .temporalConvolution, .forward) { temporalConvolution.forward(middle, training: training) }
+        y = profiled(profiler, .normalization, .forward) { normalizationAfter.forward(y, training: training) }
+        y = profiled(profiler, .activation, .forward) { dropout.forward(y, training: training) }
         switch residual {
         case .none:
             break
         case .identity:
-            addInPlace(&y.scalars, x.scalars)
+            profiled(profiler, .activation, .forward) { addInPlace(&y.scalars, x.scalars) }
         case .projection(let convolution, let norm):
-            let shortcut = norm.forward(convolution.forward(x, training: training), training: training)
-            addInPlace(&y.scalars, shortcut.scalars)
+            let shortcut = profiled(profiler, .residual, .forward) {
+                norm.forward(convolution.forward(x, training: training), training: training)
+            }
+            profiled(profiler, .activation, .forward) { addInPlace(&y.scalars, shortcut.scalars) }
         }
-        rectifyInPlace(&y.scalars)
+        profiled(profiler, .activation, .forward) { rectifyInPlace(&y.scalars) }
         output = y
         return y
     }
@@ -100,21 +107,21 @@ public final class STGCNBlock: ParameterContainer {
     /// Returns `(dL/dx, dL/dA_effective)` and accumulates every parameter gradient of the block.
     public func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
         var gradient = dy
-        maskInPlace(&gradient.scalars, by: output.scalars)
-        var middle = dropout.backward(gradient)
-        middle = normalizationAfter.backward(middle)
-        middle = temporalConvolution.backward(middle)
-        maskInPlace(&middle.scalars, by: rectifiedMiddle.scalars)
-        middle = normalizationBefore.backward(middle)
-        var (dx, dAdjacency) = graphConvolution.backward(middle)
+        profiled(profiler, .activation, .backward) { maskInPlace(&gradient.scalars, by: output.scalars) }
+        var middle = profiled(profiler, .activation, .backward) { dropout.backward(gradient) }
+        middle = profiled(profiler, .normalization, .backward) { normalizationAfter.backward(middle) }
+        middle = profiled(profiler, .temporalConvolution, .backward) { temporalConvolution.backward(middle) }
+        profiled(profiler, .activation, .backward) { maskInPlace(&middle.scalars, by: rectifiedMiddle.scalars) }
+        middle = profiled(profiler, .normalization, .backward) { normalizationBefore.backward(middle) }
+        var (dx, dAdjacency) = profiled(profiler, .graphConvolution, .backward) { graphConvolution.backward(middle) }
         switch residual {
         case .none:
             break
         case .identity:
-            addInPlace(&dx.scalars, gradient.scalars)
+            profiled(profiler, .activation, .backward) { addInPlace(&dx.scalars, gradient.scalars) }
         case .projection(let convolution, let norm):
-            let shortcut = convolution.backward(norm.backward(gradient))
-            addInPlace(&dx.scalars, shortcut.scalars)
+            let shortcut = profiled(profiler, .residual, .backward) { convolution.backward(norm.backward(gradient)) }
+            profiled(profiler, .activation, .backward) { addInPlace(&dx.scalars, shortcut.scalars) }
         }
         return (dx, dAdjacency)
     }

@@ -26,6 +26,11 @@ public final class STGCNNetwork: ParameterContainer {
     /// `fcn`: the classifier, a 1×1 convolution from 256 channels.
     public let classifier: TemporalConvolution
 
+    /// Times each layer kind when set; shared with the blocks.
+    public var profiler: LayerProfiler? {
+        didSet { for block in blocks { block.profiler = profiler } }
+    }
+
     private var inputShape: [Int] = []
     private var pooledShape: (samples: Int, channels: Int, frames: Int, joints: Int) = (0, 0, 0, 0)
 
@@ -110,11 +115,37 @@ public final class STGCNNetwork: ParameterContainer {
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         let shape = input.shape
         precondition(shape.count == 5, "ST-GCN input must be (N, C, T, V, M), got \(shape)")
-        let (n, c, t, v, m) = (shape[0], shape[1], shape[2], shape[3], shape[4])
-        precondition(c == configuration.inputChannels && v == graph.jointCount,
+        precondition(shape[1] == configuration.inputChannels && shape[3] == graph.jointCount,
                      "input \(shape) does not match C = \(configuration.inputChannels), V = \(graph.jointCount)")
         inputShape = shape
-        // (N, C, T, V, M) → (N·M, V·C, T) for the data batch norm.
+        var x = profiled(profiler, .dataNormalization, .forward) { normalizeInput(input, training: training) }
+        for (index, block) in blocks.enumerated() {
+            x = block.forward(x, adjacency: effectiveAdjacency(block: index), training: training)
+        }
+        return profiled(profiler, .head, .forward) { classify(x, persons: shape[4], training: training) }
+    }
+
+    /// Back-propagates `dL/dlogits` `(N, classCount)` through the last `forward`, accumulating
+    /// every parameter's gradient; returns `dL/dinput` `(N, C, T, V, M)`.
+    @discardableResult
+    public func backward(_ logitsGradient: Tensor) -> Tensor {
+        precondition(logitsGradient.shape == [inputShape[0], configuration.classCount],
+                     "logits gradient must be \([inputShape[0], configuration.classCount]), got \(logitsGradient.shape)")
+        var dx = profiled(profiler, .head, .backward) { classifyBackward(logitsGradient) }
+        for index in blocks.indices.reversed() {
+            let (blockInput, dAdjacency) = blocks[index].backward(dx)
+            dx = blockInput
+            if !edgeImportance.isEmpty {
+                let mask = edgeImportance[index]
+                for i in 0..<mask.count { mask.gradient[i] += dAdjacency[i] * graph.adjacency[i] }
+            }
+        }
+        return profiled(profiler, .dataNormalization, .backward) { normalizeInputBackward(dx) }
+    }
+
+    /// `(N, C, T, V, M)` → `(N·M, V·C, T)` → data BN → `(N·M, C, T, V)`.
+    private func normalizeInput(_ input: Tensor, training: Bool) -> Tensor {
+        let (n, c, t, v, m) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3], input.shape[4])
         var perPerson = Tensor(shape: [n * m, v * c, t])
         input.scalars.withUnsafeBufferPointer { xp in
             perPerson.scalars.withUnsafeMutableBufferPointer { pp in
@@ -124,7 +155,6 @@ public final class STGCNNetwork: ParameterContainer {
             }
         }
         let normalized = dataNormalization.forward(perPerson, training: training)
-        // (N·M, V, C, T) → (N·M, C, T, V)
         var x = Tensor(shape: [n * m, c, t, v])
         normalized.scalars.withUnsafeBufferPointer { np in
             x.scalars.withUnsafeMutableBufferPointer { xp in
@@ -133,62 +163,12 @@ public final class STGCNNetwork: ParameterContainer {
                 } } } }
             }
         }
-        for (index, block) in blocks.enumerated() {
-            x = block.forward(x, adjacency: effectiveAdjacency(block: index), training: training)
-        }
-        // Average over (T, V), then over persons.
-        let (samples, channels, frames, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        pooledShape = (samples, channels, frames, joints)
-        var features = Tensor(shape: [n, channels, 1, 1])
-        let plane = frames * joints
-        let scale = 1 / Float(plane * m)
-        x.scalars.withUnsafeBufferPointer { xp in
-            features.scalars.withUnsafeMutableBufferPointer { fp in
-                for s in 0..<samples {
-                    for ch in 0..<channels {
-                        let row = xp.baseAddress! + (s * channels + ch) * plane
-                        var sum: Float = 0
-                        for i in 0..<plane { sum += row[i] }
-                        fp[(s / m) * channels + ch] += sum * scale
-                    }
-                }
-            }
-        }
-        let logits = classifier.forward(features, training: training)
-        return logits.reshaped([n, configuration.classCount])
+        return x
     }
 
-    /// Back-propagates `dL/dlogits` `(N, classCount)` through the last `forward`, accumulating
-    /// every parameter's gradient; returns `dL/dinput` `(N, C, T, V, M)`.
-    @discardableResult
-    public func backward(_ logitsGradient: Tensor) -> Tensor {
+    /// The adjoint of `normalizeInput`.
+    private func normalizeInputBackward(_ dx: Tensor) -> Tensor {
         let (n, c, t, v, m) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3], inputShape[4])
-        precondition(logitsGradient.shape == [n, configuration.classCount],
-                     "logits gradient must be \([n, configuration.classCount]), got \(logitsGradient.shape)")
-        let featureGradient = classifier.backward(logitsGradient.reshaped([n, configuration.classCount, 1, 1]))
-        let (samples, channels, frames, joints) = pooledShape
-        let plane = frames * joints
-        let scale = 1 / Float(plane * m)
-        var dx = Tensor(shape: [samples, channels, frames, joints])
-        featureGradient.scalars.withUnsafeBufferPointer { fp in
-            dx.scalars.withUnsafeMutableBufferPointer { dp in
-                for s in 0..<samples {
-                    for ch in 0..<channels {
-                        (dp.baseAddress! + (s * channels + ch) * plane)
-                            .update(repeating: fp[(s / m) * channels + ch] * scale, count: plane)
-                    }
-                }
-            }
-        }
-        for index in blocks.indices.reversed() {
-            let (blockInput, dAdjacency) = blocks[index].backward(dx)
-            dx = blockInput
-            if !edgeImportance.isEmpty {
-                let mask = edgeImportance[index]
-                for i in 0..<mask.count { mask.gradient[i] += dAdjacency[i] * graph.adjacency[i] }
-            }
-        }
-        // (N·M, C, T, V) → (N·M, V, C, T)
         var normalizedGradient = Tensor(shape: [n * m, v * c, t])
         dx.scalars.withUnsafeBufferPointer { xp in
             normalizedGradient.scalars.withUnsafeMutableBufferPointer { np in
@@ -207,5 +187,49 @@ public final class STGCNNetwork: ParameterContainer {
             }
         }
         return inputGradient
+    }
+
+    /// Average over (T, V), then over the persons of each clip, then the 1×1 classifier.
+    private func classify(_ x: Tensor, persons m: Int, training: Bool) -> Tensor {
+        let (samples, channels, frames, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let n = samples / m
+        pooledShape = (samples, channels, frames, joints)
+        var features = Tensor(shape: [n, channels, 1, 1])
+        let plane = frames * joints
+        let scale = 1 / Float(plane * m)
+        x.scalars.withUnsafeBufferPointer { xp in
+            features.scalars.withUnsafeMutableBufferPointer { fp in
+                for s in 0..<samples {
+                    for ch in 0..<channels {
+                        let row = xp.baseAddress! + (s * channels + ch) * plane
+                        var sum: Float = 0
+                        for i in 0..<plane { sum += row[i] }
+                        fp[(s / m) * channels + ch] += sum * scale
+                    }
+                }
+            }
+        }
+        return classifier.forward(features, training: training).reshaped([n, configuration.classCount])
+    }
+
+    /// The adjoint of `classify`: dL/d(last block output).
+    private func classifyBackward(_ logitsGradient: Tensor) -> Tensor {
+        let m = inputShape[4], n = inputShape[0]
+        let featureGradient = classifier.backward(logitsGradient.reshaped([n, configuration.classCount, 1, 1]))
+        let (samples, channels, frames, joints) = pooledShape
+        let plane = frames * joints
+        let scale = 1 / Float(plane * m)
+        var dx = Tensor(shape: [samples, channels, frames, joints])
+        featureGradient.scalars.withUnsafeBufferPointer { fp in
+            dx.scalars.withUnsafeMutableBufferPointer { dp in
+                for s in 0..<samples {
+                    for ch in 0..<channels {
+                        (dp.baseAddress! + (s * channels + ch) * plane)
+                            .update(repeating: fp[(s / m) * channels + ch] * scale, count: plane)
+                    }
+                }
+            }
+        }
+        return dx
     }
 }

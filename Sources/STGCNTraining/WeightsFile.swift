@@ -13,7 +13,7 @@ public enum WeightsFile {
         public init(url: URL) throws(WeightsFileError) {
             switch url.pathExtension.lowercased() {
             case "safetensors": self = .safetensors
-            case "pt", "pth", "pkl": self = .pytorch
+            case "pt", "pth", "tar": self = .pytorch
             default:
                 throw .unsupportedFormat(file: url.path,
                                          reason: "unknown extension \".\(url.pathExtension)\"; expected .safetensors, .pt or .pth")
@@ -28,7 +28,7 @@ public enum WeightsFile {
         case .safetensors:
             return try SafetensorsFile(contentsOf: url).tensors
         case .pytorch:
-            return try PyTorchCheckpointSupport.read(url)
+            return try TorchCheckpoint.read(contentsOf: url)
         }
     }
 
@@ -50,13 +50,5 @@ public enum WeightsFileError: Error, CustomStringConvertible, Equatable {
         case .missing(let file): return "\(file): weights file not found"
         case let .unsupportedFormat(file, reason): return "\(file): \(reason)"
         }
-    }
-}
-
-/// The seam to the PyTorch checkpoint reader.
-enum PyTorchCheckpointSupport {
-    static func read(_ url: URL) throws -> [String: SafetensorsTensor] {
-        throw WeightsFileError.unsupportedFormat(
-            file: url.path, reason: "PyTorch checkpoints are not readable yet; convert to safetensors first")
     }
 }

@@ -16,7 +16,7 @@ public struct SkeletonClip: Sendable, Hashable {
     /// M: persons.
     public let persons: Int
     /// `channels * frames * joints * persons` values in (C, T, V, M) row-major order.
-    public private(set) var values: [Float]
+    public internal(set) var values: [Float]
 
     /// A clip of zeros.
     /// - Precondition: every dimension is non-negative (a programming error otherwise).

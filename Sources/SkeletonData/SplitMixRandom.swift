@@ -1,3 +1,5 @@
+import Foundation
+
 /// A tiny deterministic generator (SplitMix64) used internally so that synthetic clips depend
 /// only on their seed, class and index (never on generation order or thread count).
 struct SplitMixRandom: RandomNumberGenerator {
@@ -33,7 +35,7 @@ struct SplitMixRandom: RandomNumberGenerator {
     mutating func normal() -> Double {
         let u1 = max(unit(), 1e-300)
         let u2 = unit()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
     /// True with probability `p`.

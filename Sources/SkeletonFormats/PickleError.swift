@@ -7,6 +7,8 @@ public enum PickleError: Error, CustomStringConvertible, Sendable, Equatable {
     case truncated(source: String, offset: Int, opcode: UInt8?, needed: Int, available: Int)
     /// The opcode is not one this restricted reader implements.
     case unsupportedOpcode(source: String, offset: Int, opcode: UInt8)
+    /// The pickle does not start with `PROTO` (protocol 0/1 pickles, or not a pickle at all).
+    case missingProto(source: String, offset: Int, found: UInt8)
     /// `PROTO` names a protocol outside 2...5.
     case unsupportedProtocol(source: String, offset: Int, version: Int)
     /// The pickle references a global outside the allow-list (it is never imported or called).
@@ -30,10 +32,12 @@ public enum PickleError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(source): byte \(offset): pickle ends \(what): needs \(needed) more bytes, \(available) available"
         case let .unsupportedOpcode(source, offset, opcode):
             return "\(source): byte \(offset): pickle opcode \(PickleOpcode.describe(opcode)) is not allowed, expected one of the opcodes of plain data and state dicts"
+        case let .missingProto(source, offset, found):
+            return "\(source): byte \(offset): found \(PickleOpcode.describe(found)), expected PROTO (0x80) opening a protocol 2–5 pickle"
         case let .unsupportedProtocol(source, offset, version):
             return "\(source): byte \(offset): pickle protocol \(version) is not supported, expected 2 to 5"
         case let .forbiddenGlobal(source, offset, global):
-            return "\(source): byte \(offset): pickle global \(TextSanitizing.quoted(global.description)) is not allowed (never imported or called), expected only the globals of PyTorch state dicts"
+            return "\(source): byte \(offset): pickle global \(TextSanitizing.quoted(global.description)) is not in the allow-list (never imported or called)"
         case let .stackUnderflow(source, offset, opcode):
             return "\(source): byte \(offset): pickle stack underflow at \(PickleOpcode.describe(opcode)), expected more items (or a MARK) on the stack"
         case let .memoIndexOutOfRange(source, offset, index, count):

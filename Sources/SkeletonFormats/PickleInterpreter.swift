@@ -62,6 +62,9 @@ struct PickleInterpreter {
         guard position >= 0, position <= data.count else {
             throw .truncated(source: source, offset: max(position, 0), opcode: nil, needed: 1, available: 0)
         }
+        if position < data.count, byte(at: position) != PickleOpcode.proto {
+            throw .missingProto(source: source, offset: position, found: byte(at: position))
+        }
         while true {
             opcodeOffset = position
             guard position < data.count else {

@@ -90,15 +90,12 @@ public enum TorchCheckpoint {
             }
         }
         let pickleSource = "\(source) (\(pickleEntry.name))"
+        let pickleData = try archive.contents(of: pickleEntry)
         let root: PickleValue
         do {
-            root = try PickleReader.read(try archive.contents(of: pickleEntry), source: pickleSource, options: pickleOptions).value
-        } catch let error as PickleError {
-            throw .pickle(error)
-        } catch let error as TorchCheckpointError {
-            throw error
+            root = try PickleReader.read(pickleData, source: pickleSource, options: pickleOptions).value
         } catch {
-            throw .invalidStructure(file: source, place: pickleEntry.name, reason: "\(error)")
+            throw .pickle(error)
         }
         let records = try TorchStateDictLayout.records(TorchStateDictLayout.stateDict(in: root, source: source), source: source)
         let references = try TorchStateDictLayout.storages(of: records, source: source)

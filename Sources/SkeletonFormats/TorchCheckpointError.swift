@@ -21,6 +21,8 @@ public enum TorchCheckpointError: Error, CustomStringConvertible, Sendable, Equa
     case unsupportedStorageType(file: String, storage: String, type: String)
     /// A storage's bytes do not match its declared element count.
     case storageSizeMismatch(file: String, storage: String, expectedBytes: Int, actualBytes: Int)
+    /// A legacy storage record's element count differs from the numel its persistent id declared.
+    case storageCountMismatch(file: String, offset: Int, storage: String, expected: Int, declared: UInt64)
     /// The checkpoint ends inside a legacy storage record.
     case truncatedStorage(file: String, offset: Int, storage: String, needed: Int, available: Int)
     /// A tensor's offset, shape and strides reach outside its storage.
@@ -49,6 +51,8 @@ public enum TorchCheckpointError: Error, CustomStringConvertible, Sendable, Equa
             return "\(file): storage \(TextSanitizing.quoted(storage)): storage type \(TextSanitizing.quoted(type)) is not supported, expected one of \(TorchStorageType.supportedNames.joined(separator: ", "))"
         case let .storageSizeMismatch(file, storage, expected, actual):
             return "\(file): storage \(TextSanitizing.quoted(storage)): has \(actual) bytes, expected \(expected) (element count × element size)"
+        case let .storageCountMismatch(file, offset, storage, expected, declared):
+            return "\(file): byte \(offset): storage \(TextSanitizing.quoted(storage)) record declares \(declared) elements, expected \(expected) (the numel of its persistent id)"
         case let .truncatedStorage(file, offset, storage, needed, available):
             return "\(file): byte \(offset): storage \(TextSanitizing.quoted(storage)) needs \(needed) bytes, only \(available) remain"
         case let .tensorOutOfBounds(file, tensor, reason):

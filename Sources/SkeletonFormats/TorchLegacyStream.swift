@@ -65,8 +65,7 @@ enum TorchLegacyStream {
             }
             let declared = reader.uint(position, 8)
             guard declared == UInt64(reference.elementCount) else {
-                throw .storageSizeMismatch(file: source, storage: key, expectedBytes: try TorchStateDictLayout.byteCount(of: reference, source: source),
-                                           actualBytes: declared.multipliedReportingOverflow(by: UInt64(reference.dtype.byteSize)).overflow ? Int.max : Int(clamping: declared * UInt64(reference.dtype.byteSize)))
+                throw .storageCountMismatch(file: source, offset: position, storage: key, expected: reference.elementCount, declared: declared)
             }
             let byteCount = try TorchStateDictLayout.byteCount(of: reference, source: source)
             guard reader.contains(position + 8, byteCount) else {

@@ -11,6 +11,7 @@ struct TorchStorageReference: Equatable {
     var elementCount: Int
     /// For legacy storage views (`view_metadata = (view_key, offset, size)`): the viewed elements.
     var viewOffset: Int = 0
+    /// The number of elements the tensor may address (`elementCount` unless a legacy view).
     var viewCount: Int
 }
 

@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import STGCN
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `stgcn bench`: throughput, memory and GFLOP/s of inference and training, in this process.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure inference and training throughput, peak memory and GFLOP/s (build with -c release).")
+
+    enum Preset: String, ExpressibleByArgument, CaseIterable {
+        case ntu, kinetics
+    }
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case infer, train
+    }
+
+    @Option(help: "Model and input shape: ntu (3,300,25,2; 60 classes) or kinetics (3,300,18,2; 400 classes). Default: both.")
+    var preset: Preset?
+
+    @Option(help: "Batch size (default: 1 and 16 for inference, 16 for training).")
+    var batch: Int?
+
+    @Option(help: "infer or train (default: both).")
+    var mode: Mode?
+
+    @Option(help: "Frames per clip (default 300).")
+    var frames: Int = 300
+
+    @Option(help: "Threads for BLAS (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Timed repetitions; the median is reported.")
+    var repeats: Int = 5
+
+    @Option(help: "Untimed warm-up repetitions.")
+    var warmup: Int = 1
+
+    @Flag(help: "Print one JSON object per measurement.")
+    var json = false
+
+    @Flag(help: "Print time and GFLOP/s per layer kind, forward and backward.")
+    var profile = false
+
+    func validate() throws {
+        guard repeats >= 1, warmup >= 0, frames >= 1 else { throw ValidationError("repeats ≥ 1, warmup ≥ 0, frames ≥ 1") }
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        if let threads { BLAS.setThreadCount(threads) }
+        let roof = Self.measureGemmRoof()
+        if !json {
+            print("BLAS: \(BLAS.backendDescription), \(BLAS.threadCount) thread(s); SGEMM 2048² roof \(String(format: "%.1f", roof)) GFLOP/s")
+            print("preset    mode   batch   clips/s   ms/batch   GFLOP/s   % roof   peak RSS")
+        }
+        for preset in preset.map({ [$0] }) ?? Preset.allCases {
+            for mode in mode.map({ [$0] }) ?? Mode.allCases {
+                let batches = batch.map { [$0] } ?? (mode == .infer ? [1, 16] : [16])
+                for batchSize in batches {
+                    try measure(preset: preset, mode: mode, batchSize: batchSize, roof: roof)
+                }
+            }
+        }
+    }
+
+    func modelConfiguration(_ preset: Preset) -> ModelConfiguration {
+        switch preset {
+        case .ntu:
+            return ModelConfiguration(classCount: 60, layout: .ntuRGBD, strategy: .spatial, dropout: 0.5)
+        case .kinetics:
+            return ModelConfiguration(classCount: 400, layout: .openpose, strategy: .spatial, dropout: 0)
+        }
+    }
+
+    func measure(preset: Preset, mode: Mode, batchSize: Int, roof: Double) throws {
+        let configuration = modelConfiguration(preset)
+        let network = try STGCNNetwork(configuration: configuration)
+        network.initializeWeights(seed: 1)
+        let shape = [batchSize, 3, frames, configuration.layout.jointCount, 2]
+        var generator = SeededGenerator(seed: 2)
+        let input = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextUniform() - 0.5 })
+        let labels = (0..<batchSize).map { $0 % configuration.classCount }
+        let optimizer = SGD(parameters: network.namedParameters(), learningRate: 0.01, momentum: 0.9,
+                            weightDecay: 1e-4, nesterov: true)
+        let profiler = profile ? LayerProfiler() : nil
+        func step() {
+            switch mode {
+            case .infer:
+                _ = network.forward(input, training: false)
+            case .train:
+                network.zeroGradients()
+                let logits = network.forward(input, training: true)
+                network.backward(CrossEntropy.lossAndGradient(logits: logits, labels: labels).gradient)
+                optimizer.step()
+            }
+        }
+        for _ in 0..<warmup { step() }
+        network.profiler = profiler
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            step()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        network.profiler = nil
+        times.sort()
+        let median = times[times.count / 2]
+        let flops = FlopCount(configuration: configuration, subsetCount: network.graph.subsetCount,
+                              frames: frames, persons: 2)
+        let perClip = (mode == .infer ? 1 : 3) * flops.total
+        let clipsPerSecond = Double(batchSize) / median
+        let gflops = perClip * clipsPerSecond / 1e9
+        let rss = Self.peakResidentBytes()
+        if json {
+            let object: [String: Any] = [
+                "preset": preset.rawValue, "mode": mode.rawValue, "batch": batchSize, "frames": frames,
+                "threads": BLAS.threadCount, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
+                "gflop_per_clip": perClip / 1e9, "gflops": gflops, "roof_gflops": roof, "fraction_of_roof": gflops / roof,
+                "peak_rss_bytes": rss, "blas": BLAS.backendDescription, "repeats": repeats,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(String(format: "%-9@ %-6@ %5d %9.2f %10.1f %9.1f %7.1f%% %8.2f GB", preset.rawValue, mode.rawValue,
+                         batchSize, clipsPerSecond, median * 1000, gflops, 100 * gflops / roof, Double(rss) / 1e9))
+        }
+        if let profiler { printProfile(profiler, flops: flops, batchSize: batchSize, repeats: repeats) }
+    }
+
+    func printProfile(_ profiler: LayerProfiler, flops: FlopCount, batchSize: Int, repeats: Int) {
+        let perRun = 1 / Double(repeats)
+        let clips = Double(batchSize)
+        let forwardFlops: [LayerProfiler.Kind: Double] = [
+            .graphConvolution: flops.graphConvolution + flops.aggregation,
+            .temporalConvolution: flops.temporalConvolution, .residual: flops.residual, .head: flops.head,
+        ]
+        print("  layer kind                       pass       ms/batch   GFLOP/s")
+        var total = 0.0
+        for pass in LayerProfiler.Pass.allCases {
+            for kind in LayerProfiler.Kind.allCases {
+                let seconds = profiler.seconds(kind, pass) * perRun
+                guard seconds > 0 else { continue }
+                total += seconds
+                let work = (forwardFlops[kind] ?? 0) * clips * (pass == .forward ? 1 : 2)
+                let rate = work > 0 ? String(format: "%9.1f", work / seconds / 1e9) : "        -"
+                print(String(format: "  %-32@ %-8@ %10.1f %@", kind.rawValue, pass.rawValue, seconds * 1000, rate))
+            }
+        }
+        print(String(format: "  %-32@ %-8@ %10.1f", "sum of layers", "", total * 1000))
+    }
+
+    /// GFLOP/s of one 2048×2048 SGEMM (median of 3) with the current thread setting.
+    static func measureGemmRoof() -> Double {
+        let n = 2048
+        let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
+        var c = [Float](repeating: 0, count: n * n)
+        var times: [Double] = []
+        for _ in 0..<4 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        BLAS.gemm(m: n, n: n, k: n, a: ap.baseAddress!, lda: n, b: bp.baseAddress!, ldb: n,
+                                  beta: 0, c: cp.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        times.removeFirst()
+        times.sort()
+        return 2 * Double(n * n * n) / times[1] / 1e9
+    }
+
+    /// The process's peak resident set size in bytes.
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss
+        #endif
+    }
+}

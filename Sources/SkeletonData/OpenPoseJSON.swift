@@ -1,0 +1,165 @@
+import Foundation
+
+/// Which keypoint set OpenPose wrote.
+public enum OpenPoseKeypointFormat: String, Sendable, Hashable, CaseIterable {
+    /// COCO-18 (the `openpose` layout, 54 numbers per person).
+    case coco18
+    /// BODY_25 (75 numbers per person), mapped to the 18-joint `openpose` layout.
+    case body25
+    /// Decide per file from the number of values (54 or 75).
+    case automatic
+
+    /// For each `openpose` joint, its BODY_25 index (BODY_25's mid-hip, feet and heels are dropped).
+    public static let body25ToOpenpose = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+}
+
+/// How OpenPose pixel coordinates are transformed.
+public enum OpenPoseNormalization: Sendable, Hashable {
+    /// Raw pixels.
+    case none
+    /// x / width, y / height; with `centered`, also −0.5 and x = y = 0 where the confidence is
+    /// 0, as the official Kinetics pipeline and demo prepare their input.
+    case imageSize(width: Double, height: Double, centered: Bool)
+}
+
+/// How persons are chosen per frame when a frame has more than `maxPersons`.
+public enum PersonSelection: Sendable, Hashable {
+    /// The first ones in file order.
+    case fileOrder
+    /// The highest summed confidence over the joints, per frame, ties in file order (the
+    /// official Kinetics rule).
+    case highestScore
+}
+
+/// An OpenPose `--write_json` folder read as one clip: one `<video>_<number>_keypoints.json`
+/// per frame with `people[].pose_keypoints_2d = [x, y, c, …]`.
+public struct OpenPoseSequence: Sendable, Hashable {
+    /// (3, T, 18, maxPersons): x, y, confidence in the `openpose` layout.
+    public var clip: SkeletonClip
+    /// The frame number of each file, sorted (frame t of the clip is the t-th file).
+    public var frameNumbers: [Int]
+    /// The video name (the file names' common prefix).
+    public var video: String
+    /// How many NaN/infinite values `NonFinitePolicy.replaceWithZero` replaced.
+    public var replacedNonFiniteValues: Int
+
+    /// Reads the frames of one video from `folder`.
+    /// - Parameters:
+    ///   - video: the file-name prefix to read; nil requires the folder to hold one video.
+    ///   - maxPersons: M (2).
+    /// - Throws: `SkeletonDataError` for an empty folder, several videos without `video`,
+    ///   duplicate frame numbers, malformed JSON (naming file, line and field).
+    public init(folder: URL, video: String? = nil, format: OpenPoseKeypointFormat = .automatic, maxPersons: Int = 2,
+                selection: PersonSelection = .highestScore, normalization: OpenPoseNormalization = .none,
+                nonFinite: NonFinitePolicy = .reject) throws(SkeletonDataError) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw .unreadable(file: folder.path, reason: "\(error)")
+        }
+        var frames: [(number: Int, video: String, name: String)] = []
+        for name in names where name.hasSuffix("_keypoints.json") {
+            let stem = name.dropLast("_keypoints.json".count)
+            guard let underscore = stem.lastIndex(of: "_") else { continue }
+            let digits = stem[stem.index(after: underscore)...]
+            guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits) else { continue }
+            let prefix = String(stem[..<underscore])
+            if let video, prefix != video { continue }
+            frames.append((number, prefix, name))
+        }
+        guard !frames.isEmpty else {
+            throw .empty(file: folder.path, expected: "files named <video>_<frame number>_keypoints.json\(video.map { " for video '\($0)'" } ?? "")")
+        }
+        let videos = Set(frames.map(\.video))
+        guard videos.count == 1, let only = videos.first else {
+            throw .invalidArgument(name: "video", value: "nil", expected: "one of \(videos.sorted().prefix(5).joined(separator: ", ")) (the folder holds \(videos.count) videos)")
+        }
+        frames.sort { $0.number < $1.number }
+        for k in frames.indices.dropFirst() where frames[k].number == frames[k - 1].number {
+            throw .malformed(file: folder.appendingPathComponent(frames[k].name).path, line: nil, field: "file name",
+                             expected: "a unique frame number", found: "\(frames[k].number) twice")
+        }
+        var perFrame: [[[Double]]] = []  // [frame][person] → 54 values (x, y, c × 18)
+        var replaced = 0
+        for frame in frames {
+            let path = folder.appendingPathComponent(frame.name).path
+            let people = try Self.parseFrame(bytes: try FileBytes.read(path), source: path, format: format, nonFinite: nonFinite, replaced: &replaced)
+            perFrame.append(people)
+        }
+        try self.init(frames: perFrame, maxPersons: maxPersons, selection: selection, normalization: normalization)
+        self.frameNumbers = frames.map(\.number)
+        self.video = only
+        self.replacedNonFiniteValues = replaced
+    }
+
+    /// Builds the clip from parsed frames: per frame, per person, 54 values (x, y, c × 18).
+    init(frames: [[[Double]]], maxPersons: Int, selection: PersonSelection, normalization: OpenPoseNormalization) throws(SkeletonDataError) {
+        guard maxPersons >= 1 else { throw .invalidArgument(name: "maxPersons", value: "\(maxPersons)", expected: "at least 1") }
+        if case let .imageSize(width, height, _) = normalization, !(width > 0 && height > 0 && width.isFinite && height.isFinite) {
+            throw .invalidArgument(name: "normalization", value: "\(width)×\(height)", expected: "a positive image size")
+        }
+        let length = frames.count
+        let personsIn = selection == .fileOrder ? maxPersons : max(maxPersons, frames.map(\.count).max() ?? 0)
+        var all = SkeletonClip(channels: 3, frames: length, joints: 18, persons: personsIn)
+        for (t, people) in frames.enumerated() {
+            for (m, keypoints) in people.prefix(personsIn).enumerated() {
+                for v in 0..<18 {
+                    var x = keypoints[3 * v], y = keypoints[3 * v + 1]
+                    let c = keypoints[3 * v + 2]
+                    if case let .imageSize(width, height, centered) = normalization {
+                        x /= width
+                        y /= height
+                        if centered {
+                            if c == 0 { x = 0; y = 0 } else { x -= 0.5; y -= 0.5 }
+                        }
+                    }
+                    all[0, t, v, m] = Float(x)
+                    all[1, t, v, m] = Float(y)
+                    all[2, t, v, m] = Float(c)
+                }
+            }
+        }
+        clip = selection == .fileOrder ? all : PersonRanking.keepHighestScoring(all, scoreChannel: 2, keep: maxPersons)
+        frameNumbers = Array(0..<length)
+        video = ""
+        replacedNonFiniteValues = 0
+    }
+
+    /// Parses one `_keypoints.json` file into per-person 54-value arrays (COCO-18 order).
+    static func parseFrame(bytes: [UInt8], source: String, format: OpenPoseKeypointFormat, nonFinite: NonFinitePolicy,
+                           replaced: inout Int) throws(SkeletonDataError) -> [[Double]] {
+        var reader = JSONFieldReader(file: source, nonFinite: nonFinite)
+        let root = try reader.parse(bytes)
+        let people = try reader.array(try reader.member(root, "people", path: ""), path: "people")
+        var result: [[Double]] = []
+        for (m, person) in people.enumerated() {
+            let path = "people[\(m)].pose_keypoints_2d"
+            let node = try reader.member(person, "pose_keypoints_2d", path: "people[\(m)]")
+            let values = try reader.numbers(node, path: path, count: nil)
+            var kind = format
+            if kind == .automatic {
+                switch values.count {
+                case 54: kind = .coco18
+                case 75: kind = .body25
+                default:
+                    throw .malformed(file: source, line: node.line, field: path, expected: "54 (COCO-18) or 75 (BODY_25) numbers", found: "\(values.count)")
+                }
+            }
+            let expected = kind == .coco18 ? 54 : 75
+            guard values.count == expected else {
+                throw .malformed(file: source, line: node.line, field: path, expected: "\(expected) numbers (\(kind.rawValue))", found: "\(values.count)")
+            }
+            if kind == .coco18 {
+                result.append(values)
+            } else {
+                var mapped: [Double] = []
+                mapped.reserveCapacity(54)
+                for source in OpenPoseKeypointFormat.body25ToOpenpose { mapped.append(contentsOf: values[(3 * source)..<(3 * source + 3)]) }
+                result.append(mapped)
+            }
+        }
+        replaced += reader.filter.replaced
+        return result
+    }
+}
