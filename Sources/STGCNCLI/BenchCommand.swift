@@ -56,10 +56,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { BLAS.setThreadCount(threads) }
+        if let threads { Parallel.setWorkerCount(threads) }
         let roof = Self.measureGemmRoof()
         if !json {
-            print("BLAS: \(BLAS.backendDescription), \(BLAS.threadCount) thread(s); SGEMM 2048² roof \(String(format: "%.1f", roof)) GFLOP/s")
+            print("BLAS: \(BLAS.backendDescription); \(Parallel.workerCount) worker thread(s); SGEMM 2048² roof \(String(format: "%.1f", roof)) GFLOP/s")
             print("preset    mode   batch   clips/s   ms/batch   GFLOP/s   % roof   peak RSS")
         }
         for preset in preset.map({ [$0] }) ?? Preset.allCases {
@@ -95,7 +95,7 @@ struct BenchCommand: ParsableCommand {
         func step() {
             switch mode {
             case .infer:
-                _ = network.forward(input, training: false)
+                _ = network.infer(input)
             case .train:
                 network.zeroGradients()
                 let logits = network.forward(input, training: true)
@@ -123,7 +123,7 @@ struct BenchCommand: ParsableCommand {
         if json {
             let object: [String: Any] = [
                 "preset": preset.rawValue, "mode": mode.rawValue, "batch": batchSize, "frames": frames,
-                "threads": BLAS.threadCount, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
+                "threads": Parallel.workerCount, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
                 "gflop_per_clip": perClip / 1e9, "gflops": gflops, "roof_gflops": roof, "fraction_of_roof": gflops / roof,
                 "peak_rss_bytes": rss, "blas": BLAS.backendDescription, "repeats": repeats,
             ]
@@ -160,6 +160,9 @@ struct BenchCommand: ParsableCommand {
 
     /// GFLOP/s of one 2048×2048 SGEMM (median of 3) with the current thread setting.
     static func measureGemmRoof() -> Double {
+        // The roof is BLAS's own multi-threaded SGEMM with as many threads as workers.
+        BLAS.setThreadCount(Parallel.workerCount)
+        defer { BLAS.setThreadCount(1) }
         let n = 2048
         let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
         var c = [Float](repeating: 0, count: n * n)

@@ -11,11 +11,11 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Frames of the built-in clip.")
     var frames: Int = 300
 
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
     func run() throws {
-        if let threads { BLAS.setThreadCount(threads) }
+        if let threads { Parallel.setWorkerCount(threads) }
         let configuration = ModelConfiguration(inputChannels: 3, classCount: 60, layout: .ntuRGBD, strategy: .spatial,
                                                edgeImportanceWeighting: true, dropout: 0.5)
         let network = try STGCNNetwork(configuration: configuration)

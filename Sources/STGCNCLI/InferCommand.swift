@@ -23,11 +23,11 @@ struct InferCommand: ParsableCommand {
     @Option(help: "Samples per forward pass (default: the config's test_batch_size, else 16).")
     var batchSize: Int?
 
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
     func run() throws {
-        if let threads { BLAS.setThreadCount(threads) }
+        if let threads { Parallel.setWorkerCount(threads) }
         let experiment: ExperimentConfiguration
         do {
             experiment = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config))

@@ -4,8 +4,13 @@ import STGCNTensor
 /// `BatchNorm1d`/`BatchNorm2d`: statistics per channel over every other axis.
 ///
 /// Training mode normalizes with the batch statistics (biased variance) and moves the
-/// running statistics towards them with `momentum`, using the unbiased variance;
-/// evaluation mode normalizes with the running statistics.
+/// running statistics towards them with `momentum`, using the unbiased variance; the other
+/// modes normalize with the running statistics.
+///
+/// The layer is usually applied through `affine(for:mode:)`, which returns the per-channel
+/// `scale` and `shift` of `y = x·scale + shift`, so the caller can fuse the normalization
+/// into its next pass (ReLU, residual add). `backward` recomputes the normalized input
+/// from the retained input instead of storing it.
 public final class BatchNorm: ParameterContainer {
     /// The number of channels `C`.
     public let channelCount: Int
@@ -17,16 +22,17 @@ public final class BatchNorm: ParameterContainer {
     public let weight: Parameter
     /// The per-channel shift β.
     public let bias: Parameter
-    /// The running mean, used in evaluation mode.
+    /// The running mean, used outside training.
     public let runningMean: StateBuffer
-    /// The running (unbiased) variance, used in evaluation mode.
+    /// The running (unbiased) variance, used outside training.
     public let runningVariance: StateBuffer
     /// The number of training batches seen (PyTorch's `num_batches_tracked`).
     public let batchesTracked: StateBuffer
 
-    private var normalized: [Float] = []
+    private var input = Tensor(shape: [0])
+    private var mean: [Float] = []
     private var inverseStd: [Float] = []
-    private var savedShape: [Int] = []
+    private var usedBatchStatistics = false
 
     /// A batch norm over `channelCount` channels with γ = 1, β = 0 and unit running statistics.
     public init(channelCount: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
@@ -51,116 +57,143 @@ public final class BatchNorm: ParameterContainer {
         try body(prefix + "num_batches_tracked", batchesTracked)
     }
 
-    /// Normalizes `x` of shape `(S, C, …)`; keeps what `backward` needs.
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    /// The per-channel `(scale, shift)` that normalize `x` of shape `(S, C, …)` in `mode`:
+    /// `y[s, c, i] = x[s, c, i]·scale[c] + shift[c]`. In training mode this computes the batch
+    /// statistics and updates the running ones. Keeps `x` for `backward` unless `mode` is inference.
+    public func affine(for x: Tensor, mode: ForwardMode) -> (scale: [Float], shift: [Float]) {
         precondition(x.shape.count >= 2 && x.shape[1] == channelCount,
                      "BatchNorm over \(channelCount) channels got shape \(x.shape)")
-        let samples = x.shape[0]
-        let inner = x.shape.dropFirst(2).reduce(1, *)
-        let count = samples * inner
-        savedShape = x.shape
-        var mean = [Float](repeating: 0, count: channelCount)
-        inverseStd = [Float](repeating: 0, count: channelCount)
-        if training {
+        let samples = x.shape[0], inner = x.shape.dropFirst(2).reduce(1, *), channels = channelCount
+        var mean = [Float](repeating: 0, count: channels)
+        var inverseStd = [Float](repeating: 0, count: channels)
+        if mode.usesBatchStatistics {
+            var unbiased = [Float](repeating: 0, count: channels)
+            let count = samples * inner
             x.scalars.withUnsafeBufferPointer { xp in
-                for c in 0..<channelCount {
-                    var sum = 0.0
-                    for s in 0..<samples {
-                        let row = xp.baseAddress! + (s * channelCount + c) * inner
-                        var partial: Float = 0
-                        for i in 0..<inner { partial += row[i] }
-                        sum += Double(partial)
+                mean.withUnsafeMutableBufferPointer { mp in
+                    inverseStd.withUnsafeMutableBufferPointer { ip in
+                        unbiased.withUnsafeMutableBufferPointer { up in
+                            Parallel.forEach(channels) { c, _ in
+                                // Two passes (mean, then squared deviations) for accuracy.
+                                var sum = 0.0
+                                for s in 0..<samples {
+                                    let row = xp.baseAddress! + (s * channels + c) * inner
+                                    var partial: Float = 0
+                                    for i in 0..<inner { partial += row[i] }
+                                    sum += Double(partial)
+                                }
+                                let m = Float(sum / Double(count))
+                                var squares = 0.0
+                                for s in 0..<samples {
+                                    let row = xp.baseAddress! + (s * channels + c) * inner
+                                    var partial: Float = 0
+                                    for i in 0..<inner { let d = row[i] - m; partial += d * d }
+                                    squares += Double(partial)
+                                }
+                                mp[c] = m
+                                ip[c] = Float(1 / (squares / Double(count) + Double(epsilon)).squareRoot())
+                                up[c] = Float(count > 1 ? squares / Double(count - 1) : squares / Double(count))
+                            }
+                        }
                     }
-                    let m = sum / Double(count)
-                    var squares = 0.0
-                    let mf = Float(m)
-                    for s in 0..<samples {
-                        let row = xp.baseAddress! + (s * channelCount + c) * inner
-                        var partial: Float = 0
-                        for i in 0..<inner { let d = row[i] - mf; partial += d * d }
-                        squares += Double(partial)
-                    }
-                    let biasedVariance = squares / Double(count)
-                    mean[c] = mf
-                    inverseStd[c] = Float(1 / (biasedVariance + Double(epsilon)).squareRoot())
-                    let unbiased = count > 1 ? squares / Double(count - 1) : biasedVariance
-                    runningMean.value[c] = (1 - momentum) * runningMean.value[c] + momentum * mf
-                    runningVariance.value[c] = (1 - momentum) * runningVariance.value[c]
-                        + momentum * Float(unbiased)
                 }
+            }
+            for c in 0..<channels {
+                runningMean.value[c] = (1 - momentum) * runningMean.value[c] + momentum * mean[c]
+                runningVariance.value[c] = (1 - momentum) * runningVariance.value[c] + momentum * unbiased[c]
             }
             batchesTracked.value[0] += 1
         } else {
-            for c in 0..<channelCount {
+            for c in 0..<channels {
                 mean[c] = runningMean.value[c]
                 inverseStd[c] = 1 / (runningVariance.value[c] + epsilon).squareRoot()
             }
         }
-        var output = Tensor(shape: x.shape)
-        normalized = [Float](repeating: 0, count: x.count)
+        var scale = [Float](repeating: 0, count: channels), shift = [Float](repeating: 0, count: channels)
+        for c in 0..<channels {
+            scale[c] = weight.value[c] * inverseStd[c]
+            shift[c] = bias.value[c] - mean[c] * scale[c]
+        }
+        if mode.retainsActivations {
+            input = x
+            self.mean = mean
+            self.inverseStd = inverseStd
+            usedBatchStatistics = mode.usesBatchStatistics
+        } else {
+            input = Tensor(shape: [0])
+        }
+        return (scale, shift)
+    }
+
+    /// Normalizes `x` of shape `(S, C, …)`.
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let (scale, shift) = affine(for: x, mode: mode)
+        var y = Tensor(uninitializedShape: x.shape)
+        let rows = x.shape[0] * channelCount, inner = x.count / max(rows, 1)
         x.scalars.withUnsafeBufferPointer { xp in
-            normalized.withUnsafeMutableBufferPointer { np in
-                output.scalars.withUnsafeMutableBufferPointer { yp in
-                    for s in 0..<samples {
-                        for c in 0..<channelCount {
-                            let offset = (s * channelCount + c) * inner
-                            let m = mean[c], k = inverseStd[c]
-                            let g = weight.value[c], b = bias.value[c]
-                            for i in offset..<(offset + inner) {
-                                let h = (xp[i] - m) * k
-                                np[i] = h
-                                yp[i] = h * g + b
+            y.scalars.withUnsafeMutableBufferPointer { yp in
+                Parallel.forEachRange(rows, minimumChunk: 16) { range, _ in
+                    for row in range {
+                        let a = scale[row % channelCount], b = shift[row % channelCount]
+                        let from = xp.baseAddress! + row * inner, to = yp.baseAddress! + row * inner
+                        for i in 0..<inner { to[i] = from[i] * a + b }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// Returns dL/dx for the input of the last retaining `affine`/`forward` call, and accumulates
+    /// dL/dγ and dL/dβ.
+    public func backward(_ dy: Tensor) -> Tensor {
+        precondition(dy.shape == input.shape, "BatchNorm.backward: shape \(dy.shape) ≠ \(input.shape)")
+        let samples = input.shape[0], channels = channelCount
+        let inner = input.shape.dropFirst(2).reduce(1, *)
+        let count = Float(samples * inner)
+        var dx = Tensor(uninitializedShape: input.shape)
+        var weightGradient = [Float](repeating: 0, count: channels)
+        var biasGradient = [Float](repeating: 0, count: channels)
+        let batchStatistics = usedBatchStatistics
+        dy.scalars.withUnsafeBufferPointer { gp in
+            input.scalars.withUnsafeBufferPointer { xp in
+                dx.scalars.withUnsafeMutableBufferPointer { dxp in
+                    weightGradient.withUnsafeMutableBufferPointer { wg in
+                        biasGradient.withUnsafeMutableBufferPointer { bg in
+                            Parallel.forEach(channels) { c, _ in
+                                let m = mean[c], k = inverseStd[c]
+                                var sumDy = 0.0, sumDyH = 0.0
+                                for s in 0..<samples {
+                                    let offset = (s * channels + c) * inner
+                                    let g = gp.baseAddress! + offset, x = xp.baseAddress! + offset
+                                    var a: Float = 0, b: Float = 0
+                                    for i in 0..<inner { a += g[i]; b += g[i] * (x[i] - m) }
+                                    sumDy += Double(a)
+                                    sumDyH += Double(b) * Double(k)
+                                }
+                                wg[c] = Float(sumDyH)
+                                bg[c] = Float(sumDy)
+                                let scale = weight.value[c] * k
+                                let meanDy = Float(sumDy) / count, meanDyH = Float(sumDyH) / count
+                                for s in 0..<samples {
+                                    let offset = (s * channels + c) * inner
+                                    let g = gp.baseAddress! + offset, x = xp.baseAddress! + offset
+                                    let d = dxp.baseAddress! + offset
+                                    if batchStatistics {
+                                        for i in 0..<inner { d[i] = scale * (g[i] - meanDy - (x[i] - m) * k * meanDyH) }
+                                    } else {
+                                        for i in 0..<inner { d[i] = scale * g[i] }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        lastForwardUsedBatchStatistics = training
-        return output
-    }
-
-    private var lastForwardUsedBatchStatistics = false
-
-    /// Returns dL/dx for the last `forward` and accumulates dL/dγ and dL/dβ.
-    public func backward(_ dy: Tensor) -> Tensor {
-        precondition(dy.shape == savedShape, "BatchNorm.backward: shape \(dy.shape) ≠ \(savedShape)")
-        let samples = savedShape[0]
-        let inner = savedShape.dropFirst(2).reduce(1, *)
-        let count = Float(samples * inner)
-        var dx = Tensor(shape: savedShape)
-        dy.scalars.withUnsafeBufferPointer { gp in
-            normalized.withUnsafeBufferPointer { np in
-                dx.scalars.withUnsafeMutableBufferPointer { dxp in
-                    for c in 0..<channelCount {
-                        var sumDy = 0.0, sumDyH = 0.0
-                        for s in 0..<samples {
-                            let offset = (s * channelCount + c) * inner
-                            var a: Float = 0, b: Float = 0
-                            for i in offset..<(offset + inner) { a += gp[i]; b += gp[i] * np[i] }
-                            sumDy += Double(a)
-                            sumDyH += Double(b)
-                        }
-                        weight.gradient[c] += Float(sumDyH)
-                        bias.gradient[c] += Float(sumDy)
-                        let scale = weight.value[c] * inverseStd[c]
-                        if lastForwardUsedBatchStatistics {
-                            let meanDy = Float(sumDy) / count, meanDyH = Float(sumDyH) / count
-                            for s in 0..<samples {
-                                let offset = (s * channelCount + c) * inner
-                                for i in offset..<(offset + inner) {
-                                    dxp[i] = scale * (gp[i] - meanDy - np[i] * meanDyH)
-                                }
-                            }
-                        } else {
-                            for s in 0..<samples {
-                                let offset = (s * channelCount + c) * inner
-                                for i in offset..<(offset + inner) { dxp[i] = scale * gp[i] }
-                            }
-                        }
-                    }
-                }
-            }
+        for c in 0..<channels {
+            weight.gradient[c] += weightGradient[c]
+            bias.gradient[c] += biasGradient[c]
         }
         return dx
     }

@@ -1,7 +1,7 @@
 import STGCNTensor
 
 /// Inverted dropout, as PyTorch's `nn.Dropout(p)`: in training each element is zeroed with
-/// probability `p` and the rest are scaled by `1 / (1 − p)`; in evaluation it is the identity.
+/// probability `p` and the rest are scaled by `1 / (1 − p)`; otherwise it is the identity.
 public final class Dropout {
     /// The probability of zeroing an element.
     public let probability: Float
@@ -17,24 +17,41 @@ public final class Dropout {
         generator = SeededGenerator(seed: seed)
     }
 
-    /// Applies dropout in training mode; returns `x` unchanged otherwise.
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        guard training && probability > 0 else {
-            mask = []
+    /// Whether `mode` drops anything.
+    public func isActive(in mode: ForwardMode) -> Bool { mode == .training && probability > 0 }
+
+    /// A fresh mask of `count` factors (0 or `1 / (1 − p)`), or nil when `mode` drops nothing.
+    public func makeMask(count: Int, mode: ForwardMode) -> [Float]? {
+        guard let kept = makeKeepMask(count: count, mode: mode) else { return nil }
+        return Self.factors(kept, probability: probability)
+    }
+
+    /// A fresh mask of `count` bytes (1 = kept, 0 = dropped), a quarter of the memory of the
+    /// factors; nil when `mode` drops nothing.
+    public func makeKeepMask(count: Int, mode: ForwardMode) -> [UInt8]? {
+        guard isActive(in: mode) else { return nil }
+        let keep = 1 - probability
+        return [UInt8](unsafeUninitializedCapacity: count) { mask, initialized in
+            for i in 0..<count { mask[i] = generator.nextUniform() < keep ? 1 : 0 }
+            initialized = count
+        }
+    }
+
+    /// The factors (0 or `1 / (1 − p)`) of a keep mask.
+    static func factors(_ kept: [UInt8], probability: Float) -> [Float] {
+        let scale = 1 / (1 - probability)
+        return kept.map { $0 == 0 ? 0 : scale }
+    }
+
+    /// Applies dropout to `x` (keeping the mask for `backward`).
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        guard let mask = makeMask(count: x.count, mode: mode) else {
+            self.mask = []
             return x
         }
-        let keep = 1 - probability, scale = 1 / (1 - probability)
-        mask = [Float](repeating: 0, count: x.count)
+        self.mask = mask
         var y = x
-        y.scalars.withUnsafeMutableBufferPointer { yp in
-            mask.withUnsafeMutableBufferPointer { mp in
-                for i in 0..<yp.count {
-                    let m: Float = generator.nextUniform() < keep ? scale : 0
-                    mp[i] = m
-                    yp[i] *= m
-                }
-            }
-        }
+        multiplyInPlace(&y.scalars, by: mask)
         return y
     }
 
@@ -42,11 +59,17 @@ public final class Dropout {
     public func backward(_ dy: Tensor) -> Tensor {
         guard !mask.isEmpty else { return dy }
         var dx = dy
-        dx.scalars.withUnsafeMutableBufferPointer { gp in
-            mask.withUnsafeBufferPointer { mp in
-                for i in 0..<gp.count { gp[i] *= mp[i] }
-            }
-        }
+        multiplyInPlace(&dx.scalars, by: mask)
         return dx
+    }
+}
+
+/// `x *= m` elementwise.
+func multiplyInPlace(_ x: inout [Float], by m: [Float]) {
+    precondition(x.count == m.count)
+    x.withUnsafeMutableBufferPointer { xp in
+        m.withUnsafeBufferPointer { mp in
+            for i in 0..<xp.count { xp[i] *= mp[i] }
+        }
     }
 }

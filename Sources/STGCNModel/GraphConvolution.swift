@@ -6,10 +6,10 @@ import STGCNTensor
 ///     z[k·C_out + o, t, v] = Σ_i W[k·C_out + o, i] · x[i, t, v] + b[k·C_out + o]
 ///     y[o, t, w]           = Σ_k Σ_v z[k·C_out + o, t, v] · A[k, v, w]
 ///
-/// Both maps are linear, so they commute: this layer aggregates first (`x·A_k`, on C_in
-/// channels, never more than C_out) and then runs a single GEMM with K·C_in inputs. The
-/// bias then contributes `Σ_k b[k·C_out + o] · Σ_v A[k, v, w]`. Results equal the official
-/// order up to float rounding, with fewer FLOPs where C_in < C_out.
+/// Both maps are linear, so they commute: this layer aggregates first (`x·A_k` on C_in
+/// channels, over the non-zero entries of A only) and then runs a single GEMM with K·C_in
+/// inputs. The bias then contributes `Σ_k b[k·C_out + o] · Σ_v A[k, v, w]`. Results equal the
+/// official order up to float rounding, with fewer FLOPs and no K·C_out-channel intermediate.
 public final class GraphConvolution: ParameterContainer {
     /// Input channels `C_in`.
     public let inputChannels: Int
@@ -23,8 +23,7 @@ public final class GraphConvolution: ParameterContainer {
     public let bias: Parameter
 
     private var input = Tensor(shape: [0])
-    private var aggregated: [Float] = []
-    private var adjacency: [Float] = []
+    private var sparse: SparseAdjacency?
 
     /// A graph convolution with zero weights; load or initialize them before use.
     public init(inputChannels: Int, outputChannels: Int, subsetCount: Int) {
@@ -44,130 +43,180 @@ public final class GraphConvolution: ParameterContainer {
 
     /// Applies the layer to `x` of shape `(S, C_in, T, V)` with the effective adjacency
     /// `adjacency` (`K·V·V`, `[k][v][w]`), giving `(S, C_out, T, V)`.
-    public func forward(_ x: Tensor, adjacency: [Float], training: Bool) -> Tensor {
+    ///
+    /// - Parameter support: which entries of `adjacency` can be non-zero (the graph's own `A ≠ 0`);
+    ///   `backward` computes dL/dA on these entries only. Without it, the non-zero entries of
+    ///   `adjacency` are used.
+    public func forward(_ x: Tensor, adjacency: [Float], support: [Bool]? = nil, mode: ForwardMode) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
                      "GraphConvolution(\(inputChannels)→\(outputChannels)) got shape \(x.shape)")
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
         precondition(adjacency.count == subsetCount * joints * joints, "adjacency does not match V = \(joints)")
-        input = x
-        self.adjacency = adjacency
+        let graph = SparseAdjacency(adjacency: adjacency, support: support, subsetCount: subsetCount, jointCount: joints)
         let plane = frames * joints
-        let inSize = inputChannels * plane, stackedSize = subsetCount * inSize
-        let outSize = outputChannels * plane
-        aggregated = [Float](repeating: 0, count: samples * stackedSize)
+        let (cin, cout, subsets) = (inputChannels, outputChannels, subsetCount)
+        let inSize = cin * plane, stackedSize = subsets * inSize, outSize = cout * plane
+        let stacked = subsets * cin
+        let workers = Parallel.workerCount
+        let pieces = samples >= workers ? 1 : (workers + samples - 1) / samples
+        // With enough samples each worker keeps one aggregation buffer; backward recomputes it.
+        let perWorker = pieces == 1
+        var buffer = [Float](unsafeUninitializedCapacity: stackedSize * (perWorker ? min(workers, samples) : samples)) {
+            _, n in n = stackedSize * (perWorker ? min(workers, samples) : samples)
+        }
         let packed = packedWeight()
-        let effectiveBias = self.effectiveBias(joints: joints)
-        var y = Tensor(shape: [samples, outputChannels, frames, joints])
+        let effectiveBias = self.effectiveBias(graph)
+        var y = Tensor(uninitializedShape: [samples, cout, frames, joints])
         x.scalars.withUnsafeBufferPointer { xp in
-            adjacency.withUnsafeBufferPointer { ap in
-                aggregated.withUnsafeMutableBufferPointer { bp in
-                    packed.withUnsafeBufferPointer { wp in
+            buffer.withUnsafeMutableBufferPointer { bp in
+                packed.withUnsafeBufferPointer { wp in
+                    effectiveBias.withUnsafeBufferPointer { ebp in
                         y.scalars.withUnsafeMutableBufferPointer { yp in
-                            for s in 0..<samples {
-                                let stacked = bp.baseAddress! + s * stackedSize
-                                for k in 0..<subsetCount {
-                                    // (C_in·T × V) · (V × V)
-                                    BLAS.gemm(m: inputChannels * frames, n: joints, k: joints,
-                                              a: xp.baseAddress! + s * inSize, lda: joints,
-                                              b: ap.baseAddress! + k * joints * joints, ldb: joints,
-                                              beta: 0, c: stacked + k * inSize, ldc: joints)
-                                }
+                            func aggregate(_ s: Int, rows: Range<Int>, into b: UnsafeMutablePointer<Float>) {
+                                Self.aggregate(xp.baseAddress! + s * inSize, rows: rows, graph: graph,
+                                               planeStride: inSize, into: b)
+                            }
+                            func multiply(_ s: Int, columns: Range<Int>, from b: UnsafePointer<Float>) {
                                 let ys = yp.baseAddress! + s * outSize
-                                effectiveBias.withUnsafeBufferPointer { ebp in
-                                    for o in 0..<outputChannels {
-                                        let row = ys + o * plane
-                                        for t in 0..<frames {
-                                            (row + t * joints).update(from: ebp.baseAddress! + o * joints, count: joints)
-                                        }
-                                    }
+                                for o in 0..<cout {
+                                    let row = ys + o * plane, biasRow = ebp.baseAddress! + o * joints
+                                    for c in columns { row[c] = biasRow[c % joints] }
                                 }
-                                BLAS.gemm(m: outputChannels, n: plane, k: subsetCount * inputChannels,
-                                          a: wp.baseAddress!, lda: subsetCount * inputChannels,
-                                          b: stacked, ldb: plane, beta: 1, c: ys, ldc: plane)
+                                BLAS.gemm(m: cout, n: columns.count, k: stacked, a: wp.baseAddress!, lda: stacked,
+                                          b: b + columns.lowerBound, ldb: plane, beta: 1,
+                                          c: ys + columns.lowerBound, ldc: plane)
+                            }
+                            if pieces == 1 {
+                                Parallel.forEach(samples) { s, worker in
+                                    let b = bp.baseAddress! + (perWorker ? worker : s) * stackedSize
+                                    aggregate(s, rows: 0..<(cin * frames), into: b)
+                                    multiply(s, columns: 0..<plane, from: b)
+                                }
+                            } else {
+                                Parallel.forEach(samples * pieces) { item, _ in
+                                    let s = item / pieces, piece = item % pieces, rows = cin * frames
+                                    aggregate(s, rows: (rows * piece / pieces)..<(rows * (piece + 1) / pieces),
+                                              into: bp.baseAddress! + s * stackedSize)
+                                }
+                                Parallel.forEach(samples * pieces) { item, _ in
+                                    let s = item / pieces, piece = item % pieces
+                                    multiply(s, columns: (plane * piece / pieces)..<(plane * (piece + 1) / pieces),
+                                             from: bp.baseAddress! + s * stackedSize)
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+        if mode.retainsActivations {
+            input = x
+            sparse = graph
+        } else {
+            input = Tensor(shape: [0])
+            sparse = nil
         }
         return y
     }
 
-    /// Returns `(dL/dx, dL/dA)` for the last `forward` and accumulates the weight and bias gradients.
-    public func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
-        let (samples, frames, joints) = (input.shape[0], input.shape[2], input.shape[3])
-        precondition(dy.shape == [samples, outputChannels, frames, joints],
-                     "GraphConvolution.backward: unexpected gradient shape \(dy.shape)")
-        let plane = frames * joints
-        let inSize = inputChannels * plane, stackedSize = subsetCount * inSize
-        let outSize = outputChannels * plane
-        let stackedChannels = subsetCount * inputChannels
-        let packed = packedWeight()
-        var packedGradient = [Float](repeating: 0, count: packed.count)
-        var dAdjacency = [Float](repeating: 0, count: subsetCount * joints * joints)
-        var dx = Tensor(shape: input.shape)
-        var stackedGradient = [Float](repeating: 0, count: stackedSize)
-        // R[o, w] = Σ_{s,t} dy[s, o, t, w]: what the bias and its share of dA need.
-        var jointSums = [Float](repeating: 0, count: outputChannels * joints)
-        dy.scalars.withUnsafeBufferPointer { gp in
-            for s in 0..<samples {
-                for o in 0..<outputChannels {
-                    let row = gp.baseAddress! + s * outSize + o * plane
-                    for t in 0..<frames {
-                        for w in 0..<joints { jointSums[o * joints + w] += row[t * joints + w] }
+    /// For rows `r` (a row is the `V` joints of one (channel, frame)) of one sample:
+    /// `b[k·planeStride + r·V + w] = Σ_{(v, w) ∈ A_k} x[r·V + v] · A[k, v, w]`.
+    static func aggregate(_ x: UnsafePointer<Float>, rows: Range<Int>, graph: SparseAdjacency,
+                          planeStride: Int, into b: UnsafeMutablePointer<Float>) {
+        let joints = graph.jointCount
+        graph.sources.withUnsafeBufferPointer { sources in
+            graph.targets.withUnsafeBufferPointer { targets in
+                graph.values.withUnsafeBufferPointer { values in
+                    for k in 0..<graph.subsetCount {
+                        let entries = graph.entryRanges[k]
+                        let output = b + k * planeStride
+                        for r in rows {
+                            let from = x + r * joints, to = output + r * joints
+                            to.update(repeating: 0, count: joints)
+                            for e in entries { to[targets[e]] += from[sources[e]] * values[e] }
+                        }
                     }
                 }
             }
         }
-        for k in 0..<subsetCount {
-            for o in 0..<outputChannels {
-                var sum: Float = 0
-                let b = bias.value[k * outputChannels + o]
-                for w in 0..<joints {
-                    var column: Float = 0
-                    for v in 0..<joints { column += adjacency[(k * joints + v) * joints + w] }
-                    sum += jointSums[o * joints + w] * column
-                    for v in 0..<joints { dAdjacency[(k * joints + v) * joints + w] += b * jointSums[o * joints + w] }
+    }
+
+    /// Returns `(dL/dx, dL/dA)` for the last retaining `forward` and accumulates the weight and
+    /// bias gradients. dL/dA is computed on the support entries and is zero elsewhere.
+    public func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
+        guard let graph = sparse else { preconditionFailure("GraphConvolution.backward without a retaining forward") }
+        let (samples, frames, joints) = (input.shape[0], input.shape[2], input.shape[3])
+        precondition(dy.shape == [samples, outputChannels, frames, joints],
+                     "GraphConvolution.backward: unexpected gradient shape \(dy.shape)")
+        let plane = frames * joints
+        let (cin, cout, subsets) = (inputChannels, outputChannels, subsetCount)
+        let inSize = cin * plane, stackedSize = subsets * inSize, outSize = cout * plane
+        let stacked = subsets * cin
+        let workers = min(Parallel.workerCount, samples)
+        let packed = packedWeight()
+        let entryCount = graph.count
+
+        // R[o, w] = Σ_{s,t} dy[s, o, t, w]: the bias gradient and the bias part of dA need it.
+        var jointSums = [Float](repeating: 0, count: cout * joints)
+        dy.scalars.withUnsafeBufferPointer { gp in
+            jointSums.withUnsafeMutableBufferPointer { rp in
+                Parallel.forEach(cout) { o, _ in
+                    let r = rp.baseAddress! + o * joints
+                    for s in 0..<samples {
+                        let row = gp.baseAddress! + s * outSize + o * plane
+                        for t in 0..<frames {
+                            for w in 0..<joints { r[w] += row[t * joints + w] }
+                        }
+                    }
                 }
-                bias.gradient[k * outputChannels + o] += sum
             }
         }
+        let columnSums = graph.columnSums
+        var entryGradient = [Float](repeating: 0, count: entryCount)
+        for k in 0..<subsets {
+            for o in 0..<cout {
+                var sum: Float = 0
+                for w in 0..<joints { sum += jointSums[o * joints + w] * columnSums[k * joints + w] }
+                bias.gradient[k * cout + o] += sum
+            }
+        }
+        for e in 0..<entryCount {
+            let k = graph.subsets[e], w = graph.targets[e]
+            var sum: Float = 0
+            for o in 0..<cout { sum += bias.value[k * cout + o] * jointSums[o * joints + w] }
+            entryGradient[e] += sum
+        }
+
+        var dx = Tensor(uninitializedShape: input.shape)
+        var partialWeight = [Float](repeating: 0, count: packed.count * workers)
+        var partialEntries = [Float](repeating: 0, count: entryCount * workers)
+        // Per worker: the recomputed aggregation B_s, then G_s = W'ᵀ·dY_s.
+        var scratch = [Float](unsafeUninitializedCapacity: 2 * stackedSize * workers) { _, n in n = 2 * stackedSize * workers }
         dy.scalars.withUnsafeBufferPointer { gp in
             input.scalars.withUnsafeBufferPointer { xp in
-                aggregated.withUnsafeBufferPointer { bp in
                     packed.withUnsafeBufferPointer { wp in
-                        packedGradient.withUnsafeMutableBufferPointer { dwp in
-                            stackedGradient.withUnsafeMutableBufferPointer { sgp in
-                                adjacency.withUnsafeBufferPointer { ap in
-                                    dAdjacency.withUnsafeMutableBufferPointer { dap in
-                                        dx.scalars.withUnsafeMutableBufferPointer { dxp in
-                                            for s in 0..<samples {
-                                                let g = gp.baseAddress! + s * outSize
-                                                // dW' += dY_s · B_sᵀ
-                                                BLAS.gemm(transposeB: true, m: outputChannels, n: stackedChannels,
-                                                          k: plane, a: g, lda: plane,
-                                                          b: bp.baseAddress! + s * stackedSize, ldb: plane,
-                                                          beta: 1, c: dwp.baseAddress!, ldc: stackedChannels)
-                                                // G_s = W'ᵀ · dY_s
-                                                BLAS.gemm(transposeA: true, m: stackedChannels, n: plane,
-                                                          k: outputChannels, a: wp.baseAddress!, lda: stackedChannels,
-                                                          b: g, ldb: plane, beta: 0, c: sgp.baseAddress!, ldc: plane)
-                                                let xs = xp.baseAddress! + s * inSize
-                                                for k in 0..<subsetCount {
-                                                    let gk = sgp.baseAddress! + k * inSize
-                                                    // dX_s += G_k · A_kᵀ
-                                                    BLAS.gemm(transposeB: true, m: inputChannels * frames, n: joints,
-                                                              k: joints, a: gk, lda: joints,
-                                                              b: ap.baseAddress! + k * joints * joints, ldb: joints,
-                                                              beta: 1, c: dxp.baseAddress! + s * inSize, ldc: joints)
-                                                    // dA_k += X_sᵀ · G_k
-                                                    BLAS.gemm(transposeA: true, m: joints, n: joints,
-                                                              k: inputChannels * frames, a: xs, lda: joints,
-                                                              b: gk, ldb: joints, beta: 1,
-                                                              c: dap.baseAddress! + k * joints * joints, ldc: joints)
-                                                }
-                                            }
-                                        }
+                        partialWeight.withUnsafeMutableBufferPointer { pw in
+                            partialEntries.withUnsafeMutableBufferPointer { pe in
+                                scratch.withUnsafeMutableBufferPointer { sp in
+                                    dx.scalars.withUnsafeMutableBufferPointer { dxp in
+                                        Parallel.forEach(samples) { s, worker in
+                                            let g = gp.baseAddress! + s * outSize
+                                            let bs = sp.baseAddress! + 2 * worker * stackedSize
+                                            Self.aggregate(xp.baseAddress! + s * inSize, rows: 0..<(cin * frames),
+                                                           graph: graph, planeStride: inSize, into: bs)
+                                            // dW' += dY_s · B_sᵀ
+                                            BLAS.gemm(transposeB: true, m: cout, n: stacked, k: plane,
+                                                      a: g, lda: plane, b: bs, ldb: plane,
+                                                      beta: 1, c: pw.baseAddress! + worker * packed.count, ldc: stacked)
+                                            // G_s = W'ᵀ · dY_s
+                                            let gs = bs + stackedSize
+                                            BLAS.gemm(transposeA: true, m: stacked, n: plane, k: cout,
+                                                      a: wp.baseAddress!, lda: stacked, b: g, ldb: plane,
+                                                      beta: 0, c: gs, ldc: plane)
+                                            Self.aggregateBackward(gs, input: xp.baseAddress! + s * inSize,
+                                                                   rows: cin * frames, graph: graph, planeStride: inSize,
+                                                                   inputGradient: dxp.baseAddress! + s * inSize,
+                                                                   entryGradient: pe.baseAddress! + worker * entryCount)
                                     }
                                 }
                             }
@@ -176,20 +225,56 @@ public final class GraphConvolution: ParameterContainer {
                 }
             }
         }
-        // Unpack W'[o, k·C_in + i] into PyTorch's W[k·C_out + o, i].
-        let (subsets, outputs, inputs) = (subsetCount, outputChannels, inputChannels)
+        for worker in 0..<workers {
+            for e in 0..<entryCount { entryGradient[e] += partialEntries[worker * entryCount + e] }
+        }
+        var dAdjacency = [Float](repeating: 0, count: subsets * joints * joints)
+        for e in 0..<entryCount {
+            dAdjacency[(graph.subsets[e] * joints + graph.sources[e]) * joints + graph.targets[e]] = entryGradient[e]
+        }
+        // Unpack W'[o, k·C_in + i] into PyTorch's W[k·C_out + o, i], summing the workers.
         weight.gradient.withUnsafeMutableBufferPointer { g in
-            packedGradient.withUnsafeBufferPointer { pg in
-                for k in 0..<subsets {
-                    for o in 0..<outputs {
-                        for i in 0..<inputs {
-                            g[(k * outputs + o) * inputs + i] += pg[o * stackedChannels + k * inputs + i]
+            partialWeight.withUnsafeBufferPointer { pw in
+                for worker in 0..<workers {
+                    let partial = pw.baseAddress! + worker * packed.count
+                    for k in 0..<subsets {
+                        for o in 0..<cout {
+                            for i in 0..<cin { g[(k * cout + o) * cin + i] += partial[o * stacked + k * cin + i] }
                         }
                     }
                 }
             }
         }
         return (dx, dAdjacency)
+    }
+
+    /// For every row `r` of one sample, given `G` (the gradient of the aggregated input):
+    /// `dx[r·V + v] = Σ_k Σ_{(v, w) ∈ A_k} G_k[r·V + w] · A[k, v, w]` and, per entry,
+    /// `dA[e] += Σ_r x[r·V + v] · G_k[r·V + w]`.
+    static func aggregateBackward(_ g: UnsafePointer<Float>, input x: UnsafePointer<Float>, rows: Int,
+                                  graph: SparseAdjacency, planeStride: Int,
+                                  inputGradient dx: UnsafeMutablePointer<Float>,
+                                  entryGradient: UnsafeMutablePointer<Float>) {
+        let joints = graph.jointCount
+        dx.update(repeating: 0, count: rows * joints)
+        graph.sources.withUnsafeBufferPointer { sources in
+            graph.targets.withUnsafeBufferPointer { targets in
+                graph.values.withUnsafeBufferPointer { values in
+                    for k in 0..<graph.subsetCount {
+                        let entries = graph.entryRanges[k]
+                        let gk = g + k * planeStride
+                        for r in 0..<rows {
+                            let gRow = gk + r * joints, xRow = x + r * joints, dxRow = dx + r * joints
+                            for e in entries {
+                                let gw = gRow[targets[e]]
+                                dxRow[sources[e]] += gw * values[e]
+                                entryGradient[e] += xRow[sources[e]] * gw
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// `W'[o, k·C_in + i] = W[k·C_out + o, i]`: one row per output channel over all subsets.
@@ -210,15 +295,14 @@ public final class GraphConvolution: ParameterContainer {
     }
 
     /// `bias'[o, w] = Σ_k b[k·C_out + o] · Σ_v A[k, v, w]`, `C_out × V`.
-    private func effectiveBias(joints: Int) -> [Float] {
+    private func effectiveBias(_ graph: SparseAdjacency) -> [Float] {
+        let joints = graph.jointCount
+        let sums = graph.columnSums
         var result = [Float](repeating: 0, count: outputChannels * joints)
         for k in 0..<subsetCount {
-            for w in 0..<joints {
-                var column: Float = 0
-                for v in 0..<joints { column += adjacency[(k * joints + v) * joints + w] }
-                for o in 0..<outputChannels {
-                    result[o * joints + w] += bias.value[k * outputChannels + o] * column
-                }
+            for o in 0..<outputChannels {
+                let b = bias.value[k * outputChannels + o]
+                for w in 0..<joints { result[o * joints + w] += b * sums[k * joints + w] }
             }
         }
         return result

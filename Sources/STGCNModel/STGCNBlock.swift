@@ -15,7 +15,9 @@ public enum Residual {
 ///     y = ReLU( Dropout(BN(Conv_9×1(ReLU(BN(GraphConv(x, A)))))) + residual(x) )
 ///
 /// Shapes: `x` is `(S, C_in, T, V)`, the output `(S, C_out, T', V)` with
-/// `T' = ⌊(T − 1) / stride⌋ + 1`.
+/// `T' = ⌊(T − 1) / stride⌋ + 1`. The batch norms, ReLUs, dropout and residual add run as two
+/// fused passes: `ReLU(BN(·))` after the graph convolution, and
+/// `ReLU(BN(·)·mask + residual)` after the temporal convolution.
 public final class STGCNBlock: ParameterContainer {
     /// `gcn`: the spatial graph convolution.
     public let graphConvolution: GraphConvolution
@@ -29,12 +31,12 @@ public final class STGCNBlock: ParameterContainer {
     public let dropout: Dropout
     /// The residual branch.
     public let residual: Residual
-
     /// Times each layer when set (`stgcn bench --profile`).
     public var profiler: LayerProfiler?
 
     private var rectifiedMiddle = Tensor(shape: [0])
     private var output = Tensor(shape: [0])
+    private var dropoutMask: [UInt8]?
 
     /// A block mapping `inputChannels` to `outputChannels` over a graph with `subsetCount` subsets.
     public init(inputChannels: Int, outputChannels: Int, subsetCount: Int, temporalKernelSize: Int = 9,
@@ -77,39 +79,68 @@ public final class STGCNBlock: ParameterContainer {
         }
     }
 
-    /// Runs the block on `x` with the effective adjacency `adjacency` (`A ⊙ importance`, `K·V·V`).
-    public func forward(_ x: Tensor, adjacency: [Float], training: Bool) -> Tensor {
-        var middle = profiled(profiler, .graphConvolution, .forward) {
-            graphConvolution.forward(x, adjacency: adjacency, training: training)
+    /// Runs the block on `x` with the effective adjacency `adjacency` (`A ⊙ importance`, `K·V·V`);
+    /// `support` marks the entries of the graph's `A` that are structurally non-zero.
+    public func forward(_ x: Tensor, adjacency: [Float], support: [Bool]? = nil, mode: ForwardMode) -> Tensor {
+        let graphOutput = profiled(profiler, .graphConvolution, .forward) {
+            graphConvolution.forward(x, adjacency: adjacency, support: support, mode: mode)
         }
-        middle = profiled(profiler, .normalization, .forward) { normalizationBefore.forward(middle, training: training) }
-        profiled(profiler, .activation, .forward) { rectifyInPlace(&middle.scalars) }
-        rectifiedMiddle = middle
-        var y = profiled(profiler, .temporalConvolution, .forward) { temporalConvolution.forward(middle, training: training) }
-        y = profiled(profiler, .normalization, .forward) { normalizationAfter.forward(y, training: training) }
-        y = profiled(profiler, .activation, .forward) { dropout.forward(y, training: training) }
+        let middle = profiled(profiler, .normalization, .forward) { () -> Tensor in
+            let (scale, shift) = normalizationBefore.affine(for: graphOutput, mode: mode)
+            return Self.normalizeAndRectify(graphOutput, scale: scale, shift: shift, mask: nil, maskScale: 1,
+                                            residual: .none, residualAffine: nil)
+        }
+        let convolved = profiled(profiler, .temporalConvolution, .forward) {
+            temporalConvolution.forward(middle, mode: mode)
+        }
+        let shortcut: ResidualInput
+        var residualAffine: (scale: [Float], shift: [Float])?
         switch residual {
         case .none:
-            break
+            shortcut = .none
         case .identity:
-            profiled(profiler, .activation, .forward) { addInPlace(&y.scalars, x.scalars) }
+            shortcut = .tensor(x)
         case .projection(let convolution, let norm):
-            let shortcut = profiled(profiler, .residual, .forward) {
-                norm.forward(convolution.forward(x, training: training), training: training)
-            }
-            profiled(profiler, .activation, .forward) { addInPlace(&y.scalars, shortcut.scalars) }
+            let projected = profiled(profiler, .residual, .forward) { convolution.forward(x, mode: mode) }
+            residualAffine = profiled(profiler, .residual, .forward) { norm.affine(for: projected, mode: mode) }
+            shortcut = .tensor(projected)
         }
-        profiled(profiler, .activation, .forward) { rectifyInPlace(&y.scalars) }
-        output = y
+        let mask = dropout.makeKeepMask(count: convolved.count, mode: mode)
+        let y = profiled(profiler, .normalization, .forward) { () -> Tensor in
+            let (scale, shift) = normalizationAfter.affine(for: convolved, mode: mode)
+            return Self.normalizeAndRectify(convolved, scale: scale, shift: shift, mask: mask,
+                                            maskScale: 1 / (1 - dropout.probability),
+                                            residual: shortcut, residualAffine: residualAffine)
+        }
+        if mode.retainsActivations {
+            rectifiedMiddle = middle
+            output = y
+            dropoutMask = mask
+        } else {
+            rectifiedMiddle = Tensor(shape: [0])
+            output = Tensor(shape: [0])
+            dropoutMask = nil
+        }
         return y
     }
 
     /// Returns `(dL/dx, dL/dA_effective)` and accumulates every parameter gradient of the block.
     public func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
+        precondition(dy.shape == output.shape, "STGCNBlock.backward: gradient \(dy.shape) ≠ output \(output.shape)")
         var gradient = dy
         profiled(profiler, .activation, .backward) { maskInPlace(&gradient.scalars, by: output.scalars) }
-        var middle = profiled(profiler, .activation, .backward) { dropout.backward(gradient) }
-        middle = profiled(profiler, .normalization, .backward) { normalizationAfter.backward(middle) }
+        var dropped = gradient
+        if let dropoutMask {
+            let scale = 1 / (1 - dropout.probability)
+            profiled(profiler, .activation, .backward) {
+                dropped.scalars.withUnsafeMutableBufferPointer { gp in
+                    dropoutMask.withUnsafeBufferPointer { mp in
+                        for i in 0..<gp.count { gp[i] = mp[i] == 0 ? 0 : gp[i] * scale }
+                    }
+                }
+            }
+        }
+        var middle = profiled(profiler, .normalization, .backward) { normalizationAfter.backward(dropped) }
         middle = profiled(profiler, .temporalConvolution, .backward) { temporalConvolution.backward(middle) }
         profiled(profiler, .activation, .backward) { maskInPlace(&middle.scalars, by: rectifiedMiddle.scalars) }
         middle = profiled(profiler, .normalization, .backward) { normalizationBefore.backward(middle) }
@@ -125,12 +156,59 @@ public final class STGCNBlock: ParameterContainer {
         }
         return (dx, dAdjacency)
     }
-}
 
-/// `x = max(x, 0)` elementwise.
-func rectifyInPlace(_ x: inout [Float]) {
-    x.withUnsafeMutableBufferPointer { p in
-        for i in 0..<p.count where p[i] < 0 { p[i] = 0 }
+    /// The residual operand of the fused output pass.
+    enum ResidualInput {
+        case none
+        case tensor(Tensor)
+    }
+
+    /// One pass over `(S, C, L)`: `ReLU((x·scale[c] + shift[c])·mask + residual)` (the mask holds
+    /// 1 for kept entries, which are multiplied by `maskScale`), where the residual
+    /// is itself normalized by `residualAffine` when given.
+    static func normalizeAndRectify(_ x: Tensor, scale: [Float], shift: [Float], mask: [UInt8]?, maskScale: Float,
+                                    residual: ResidualInput, residualAffine: (scale: [Float], shift: [Float])?) -> Tensor {
+        let channels = x.shape[1], rows = x.shape[0] * channels, inner = x.count / max(rows, 1)
+        var y = Tensor(uninitializedShape: x.shape)
+        let residualTensor: Tensor?
+        if case .tensor(let r) = residual {
+            precondition(r.shape == x.shape, "residual \(r.shape) does not match \(x.shape)")
+            residualTensor = r
+        } else {
+            residualTensor = nil
+        }
+        let empty: [Float] = [], noMask: [UInt8] = []
+        (mask ?? noMask).withUnsafeBufferPointer { mp in
+            (residualTensor?.scalars ?? empty).withUnsafeBufferPointer { rp in
+                x.scalars.withUnsafeBufferPointer { xp in
+                    y.scalars.withUnsafeMutableBufferPointer { yp in
+                        Parallel.forEachRange(rows, minimumChunk: 8) { range, _ in
+                            for row in range {
+                                let c = row % channels, a = scale[c], b = shift[c]
+                                let offset = row * inner
+                                let from = xp.baseAddress! + offset, to = yp.baseAddress! + offset
+                                for i in 0..<inner { to[i] = from[i] * a + b }
+                                if mask != nil {
+                                    let m = mp.baseAddress! + offset
+                                    for i in 0..<inner { to[i] = m[i] == 0 ? 0 : to[i] * maskScale }
+                                }
+                                if residualTensor != nil {
+                                    let r = rp.baseAddress! + offset
+                                    if let residualAffine {
+                                        let ra = residualAffine.scale[c], rb = residualAffine.shift[c]
+                                        for i in 0..<inner { to[i] += r[i] * ra + rb }
+                                    } else {
+                                        for i in 0..<inner { to[i] += r[i] }
+                                    }
+                                }
+                                for i in 0..<inner where !(to[i] > 0) { to[i] = 0 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return y
     }
 }
 
@@ -139,7 +217,9 @@ func addInPlace(_ x: inout [Float], _ y: [Float]) {
     precondition(x.count == y.count)
     x.withUnsafeMutableBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
-            for i in 0..<xp.count { xp[i] += yp[i] }
+            Parallel.forEachRange(xp.count, minimumChunk: 65_536) { range, _ in
+                for i in range { xp[i] += yp[i] }
+            }
         }
     }
 }
@@ -149,7 +229,9 @@ func maskInPlace(_ g: inout [Float], by activation: [Float]) {
     precondition(g.count == activation.count)
     g.withUnsafeMutableBufferPointer { gp in
         activation.withUnsafeBufferPointer { ap in
-            for i in 0..<gp.count where !(ap[i] > 0) { gp[i] = 0 }
+            Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
+                for i in range where !(ap[i] > 0) { gp[i] = 0 }
+            }
         }
     }
 }

@@ -31,6 +31,8 @@ public final class STGCNNetwork: ParameterContainer {
         didSet { for block in blocks { block.profiler = profiler } }
     }
 
+    /// Which entries of `A` are structurally non-zero (edge-importance gradients live there).
+    private let support: [Bool]
     private var inputShape: [Int] = []
     private var pooledShape: (samples: Int, channels: Int, frames: Int, joints: Int) = (0, 0, 0, 0)
 
@@ -57,6 +59,7 @@ public final class STGCNNetwork: ParameterContainer {
             ? blocks.map { _ in Parameter(shape: [subsets, joints, joints], initialValue: 1) }
             : []
         classifier = TemporalConvolution(inputChannels: 256, outputChannels: configuration.classCount)
+        support = graph.adjacency.map { $0 != 0 }
     }
 
     public func visitParameters(prefix: String, _ body: (String, Parameter) throws -> Void) rethrows {
@@ -111,18 +114,30 @@ public final class STGCNNetwork: ParameterContainer {
 
     /// The logits `(N, classCount)` for a batch `(N, C, T, V, M)`.
     ///
-    /// `training` selects batch statistics (and updates the running ones) and active dropout.
+    /// `training` selects batch statistics (and updates the running ones) and active dropout;
+    /// either way the activations are kept for `backward`.
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        forward(input, mode: ForwardMode(training: training))
+    }
+
+    /// Evaluation-mode logits `(N, classCount)` without keeping anything for `backward`:
+    /// the fastest, lowest-memory way to predict.
+    public func infer(_ input: Tensor) -> Tensor {
+        forward(input, mode: .inference)
+    }
+
+    /// The logits `(N, classCount)` for a batch `(N, C, T, V, M)` in `mode`.
+    public func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
         let shape = input.shape
         precondition(shape.count == 5, "ST-GCN input must be (N, C, T, V, M), got \(shape)")
         precondition(shape[1] == configuration.inputChannels && shape[3] == graph.jointCount,
                      "input \(shape) does not match C = \(configuration.inputChannels), V = \(graph.jointCount)")
         inputShape = shape
-        var x = profiled(profiler, .dataNormalization, .forward) { normalizeInput(input, training: training) }
+        var x = profiled(profiler, .dataNormalization, .forward) { normalizeInput(input, mode: mode) }
         for (index, block) in blocks.enumerated() {
-            x = block.forward(x, adjacency: effectiveAdjacency(block: index), training: training)
+            x = block.forward(x, adjacency: effectiveAdjacency(block: index), support: support, mode: mode)
         }
-        return profiled(profiler, .head, .forward) { classify(x, persons: shape[4], training: training) }
+        return profiled(profiler, .head, .forward) { classify(x, persons: shape[4], mode: mode) }
     }
 
     /// Back-propagates `dL/dlogits` `(N, classCount)` through the last `forward`, accumulating
@@ -144,7 +159,7 @@ public final class STGCNNetwork: ParameterContainer {
     }
 
     /// `(N, C, T, V, M)` → `(N·M, V·C, T)` → data BN → `(N·M, C, T, V)`.
-    private func normalizeInput(_ input: Tensor, training: Bool) -> Tensor {
+    private func normalizeInput(_ input: Tensor, mode: ForwardMode) -> Tensor {
         let (n, c, t, v, m) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3], input.shape[4])
         var perPerson = Tensor(shape: [n * m, v * c, t])
         input.scalars.withUnsafeBufferPointer { xp in
@@ -154,7 +169,7 @@ public final class STGCNNetwork: ParameterContainer {
                 } } } } }
             }
         }
-        let normalized = dataNormalization.forward(perPerson, training: training)
+        let normalized = dataNormalization.forward(perPerson, mode: mode)
         var x = Tensor(shape: [n * m, c, t, v])
         normalized.scalars.withUnsafeBufferPointer { np in
             x.scalars.withUnsafeMutableBufferPointer { xp in
@@ -190,7 +205,7 @@ public final class STGCNNetwork: ParameterContainer {
     }
 
     /// Average over (T, V), then over the persons of each clip, then the 1×1 classifier.
-    private func classify(_ x: Tensor, persons m: Int, training: Bool) -> Tensor {
+    private func classify(_ x: Tensor, persons m: Int, mode: ForwardMode) -> Tensor {
         let (samples, channels, frames, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let n = samples / m
         pooledShape = (samples, channels, frames, joints)
@@ -209,7 +224,7 @@ public final class STGCNNetwork: ParameterContainer {
                 }
             }
         }
-        return classifier.forward(features, training: training).reshaped([n, configuration.classCount])
+        return classifier.forward(features, mode: mode).reshaped([n, configuration.classCount])
     }
 
     /// The adjoint of `classify`: dL/d(last block output).

@@ -7,8 +7,9 @@ import STGCNTensor
 /// strided 1×1 residual projection (`kernelSize == 1`), and the classifier (`T = V = 1`).
 ///
 /// Stride 1 runs as `kernelSize` accumulating GEMMs on time-shifted views of the input
-/// (no unfolded copy); other strides unfold the input (im2col) into a per-sample buffer and
-/// run one GEMM against the weight in PyTorch's own `(C_out, C_in·k)` layout.
+/// (no unfolded copy); other strides unfold the input (im2col) into a per-worker buffer and
+/// run one GEMM against the weight in PyTorch's own `(C_out, C_in·k)` layout. Samples run in
+/// parallel (see `Parallel`); with fewer samples than workers, output frames are split instead.
 public final class TemporalConvolution: ParameterContainer {
     /// Input channels.
     public let inputChannels: Int
@@ -52,54 +53,57 @@ public final class TemporalConvolution: ParameterContainer {
     }
 
     /// Convolves `x` of shape `(S, C_in, T, V)` to `(S, C_out, T', V)`.
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
                      "TemporalConvolution(\(inputChannels)→\(outputChannels)) got shape \(x.shape)")
-        input = x
+        input = mode.retainsActivations ? x : Tensor(shape: [0])
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
         let outFrames = outputLength(forInputLength: frames)
-        var y = Tensor(shape: [samples, outputChannels, outFrames, joints])
+        var y = Tensor(uninitializedShape: [samples, outputChannels, outFrames, joints])
         let inSize = inputChannels * frames * joints, outSize = outputChannels * outFrames * joints
         let columns = outFrames * joints
-        if stride == 1 {
-            let packed = packedWeight()
-            packed.withUnsafeBufferPointer { wp in
+        let (cin, cout, taps, pad, step) = (inputChannels, outputChannels, kernelSize, padding, stride)
+        // Work items: whole samples, or frame ranges of a sample when samples are few.
+        let workers = Parallel.workerCount
+        let pieces = samples >= workers ? 1 : min(outFrames, (workers + samples - 1) / samples)
+        let unfoldedRows = cin * taps
+        let maxPieceFrames = (outFrames + pieces - 1) / pieces
+        let scratchSize = step == 1 ? 0 : unfoldedRows * maxPieceFrames * joints
+        var scratch = [Float](unsafeUninitializedCapacity: scratchSize * min(workers, samples * pieces)) { _, n in
+            n = scratchSize * min(workers, samples * pieces)
+        }
+        let weights = step == 1 ? packedWeight() : weight.value
+        weights.withUnsafeBufferPointer { wp in
+            bias.value.withUnsafeBufferPointer { bp in
                 x.scalars.withUnsafeBufferPointer { xp in
                     y.scalars.withUnsafeMutableBufferPointer { yp in
-                        for s in 0..<samples {
-                            let ys = yp.baseAddress! + s * outSize
-                            fillRows(ys, rows: outputChannels, columns: columns, with: bias.value)
-                            for tap in 0..<kernelSize {
-                                let shift = tap - padding
-                                let lo = max(0, -shift), hi = min(outFrames, frames - shift)
-                                guard hi > lo else { continue }
-                                BLAS.gemm(m: outputChannels, n: (hi - lo) * joints, k: inputChannels,
-                                          a: wp.baseAddress! + tap * outputChannels * inputChannels,
-                                          lda: inputChannels,
-                                          b: xp.baseAddress! + s * inSize + (lo + shift) * joints,
-                                          ldb: frames * joints,
-                                          beta: 1, c: ys + lo * joints, ldc: columns)
-                            }
-                        }
-                    }
-                }
-            }
-        } else {
-            let unfoldedRows = inputChannels * kernelSize
-            var unfolded = [Float](repeating: 0, count: unfoldedRows * columns)
-            weight.value.withUnsafeBufferPointer { wp in
-                x.scalars.withUnsafeBufferPointer { xp in
-                    y.scalars.withUnsafeMutableBufferPointer { yp in
-                        unfolded.withUnsafeMutableBufferPointer { up in
-                            for s in 0..<samples {
-                                let ys = yp.baseAddress! + s * outSize
-                                unfold(xp.baseAddress! + s * inSize, frames: frames, joints: joints,
-                                       outFrames: outFrames, into: up.baseAddress!)
-                                fillRows(ys, rows: outputChannels, columns: columns, with: bias.value)
-                                BLAS.gemm(m: outputChannels, n: columns, k: unfoldedRows,
-                                          a: wp.baseAddress!, lda: unfoldedRows,
-                                          b: up.baseAddress!, ldb: columns,
-                                          beta: 1, c: ys, ldc: columns)
+                        scratch.withUnsafeMutableBufferPointer { sp in
+                            Parallel.forEach(samples * pieces) { item, worker in
+                                let s = item / pieces, piece = item % pieces
+                                let t0 = outFrames * piece / pieces, t1 = outFrames * (piece + 1) / pieces
+                                guard t1 > t0 else { return }
+                                let xs = xp.baseAddress! + s * inSize, ys = yp.baseAddress! + s * outSize
+                                for o in 0..<cout {
+                                    (ys + o * columns + t0 * joints).update(repeating: bp[o], count: (t1 - t0) * joints)
+                                }
+                                if step == 1 {
+                                    for tap in 0..<taps {
+                                        let shift = tap - pad
+                                        let lo = max(t0, -shift), hi = min(t1, frames - shift)
+                                        guard hi > lo else { continue }
+                                        BLAS.gemm(m: cout, n: (hi - lo) * joints, k: cin,
+                                                  a: wp.baseAddress! + tap * cout * cin, lda: cin,
+                                                  b: xs + (lo + shift) * joints, ldb: frames * joints,
+                                                  beta: 1, c: ys + lo * joints, ldc: columns)
+                                    }
+                                } else {
+                                    let unfolded = sp.baseAddress! + worker * scratchSize
+                                    let width = (t1 - t0) * joints
+                                    Self.unfold(xs, channels: cin, taps: taps, stride: step, padding: pad,
+                                                frames: frames, joints: joints, frameRange: t0..<t1, into: unfolded)
+                                    BLAS.gemm(m: cout, n: width, k: unfoldedRows, a: wp.baseAddress!, lda: unfoldedRows,
+                                              b: unfolded, ldb: width, beta: 1, c: ys + t0 * joints, ldc: columns)
+                                }
                             }
                         }
                     }
@@ -109,102 +113,106 @@ public final class TemporalConvolution: ParameterContainer {
         return y
     }
 
-    /// Returns dL/dx for the last `forward` and accumulates the weight and bias gradients.
+    /// Returns dL/dx for the last retaining `forward` and accumulates the weight and bias gradients.
     public func backward(_ dy: Tensor) -> Tensor {
         let (samples, frames, joints) = (input.shape[0], input.shape[2], input.shape[3])
         let outFrames = outputLength(forInputLength: frames)
-        precondition(dy.shape == [samples, outputChannels, outFrames, joints],
-                     "TemporalConvolution.backward: unexpected gradient shape \(dy.shape)")
+        precondition(input.shape.count == 4 && dy.shape == [samples, outputChannels, outFrames, joints],
+                     "TemporalConvolution.backward: gradient \(dy.shape) does not match the retained input \(input.shape)")
         let inSize = inputChannels * frames * joints, outSize = outputChannels * outFrames * joints
         let columns = outFrames * joints
-        var dx = Tensor(shape: input.shape)
+        let (cin, cout, taps, pad, step) = (inputChannels, outputChannels, kernelSize, padding, stride)
+        let workers = min(Parallel.workerCount, samples)
+        var dx = Tensor(uninitializedShape: input.shape)
+        // Bias: Σ over samples and positions, parallel over output channels.
+        var biasGradient = [Float](repeating: 0, count: cout)
         dy.scalars.withUnsafeBufferPointer { gp in
-            for s in 0..<samples {
-                for o in 0..<outputChannels {
-                    let row = gp.baseAddress! + s * outSize + o * columns
-                    var sum: Float = 0
-                    for i in 0..<columns { sum += row[i] }
-                    bias.gradient[o] += sum
+            biasGradient.withUnsafeMutableBufferPointer { bg in
+                Parallel.forEach(cout) { o, _ in
+                    var total = 0.0
+                    for s in 0..<samples {
+                        let row = gp.baseAddress! + s * outSize + o * columns
+                        var sum: Float = 0
+                        for i in 0..<columns { sum += row[i] }
+                        total += Double(sum)
+                    }
+                    bg[o] = Float(total)
                 }
             }
         }
-        if stride == 1 {
-            let packed = packedWeight()
-            var packedGradient = [Float](repeating: 0, count: packed.count)
-            packed.withUnsafeBufferPointer { wp in
-                packedGradient.withUnsafeMutableBufferPointer { dwp in
-                    input.scalars.withUnsafeBufferPointer { xp in
-                        dy.scalars.withUnsafeBufferPointer { gp in
-                            dx.scalars.withUnsafeMutableBufferPointer { dxp in
-                                for s in 0..<samples {
-                                    for tap in 0..<kernelSize {
-                                        let shift = tap - padding
-                                        let lo = max(0, -shift), hi = min(outFrames, frames - shift)
-                                        guard hi > lo else { continue }
-                                        let n = (hi - lo) * joints
-                                        let g = gp.baseAddress! + s * outSize + lo * joints
-                                        let xs = xp.baseAddress! + s * inSize + (lo + shift) * joints
-                                        let tapOffset = tap * outputChannels * inputChannels
-                                        // dW_tap += dY · Xᵀ
-                                        BLAS.gemm(transposeB: true, m: outputChannels, n: inputChannels, k: n,
-                                                  a: g, lda: columns, b: xs, ldb: frames * joints,
-                                                  beta: 1, c: dwp.baseAddress! + tapOffset, ldc: inputChannels)
-                                        // dX += W_tapᵀ · dY
-                                        BLAS.gemm(transposeA: true, m: inputChannels, n: n, k: outputChannels,
-                                                  a: wp.baseAddress! + tapOffset, lda: inputChannels,
-                                                  b: g, ldb: columns, beta: 1,
-                                                  c: dxp.baseAddress! + s * inSize + (lo + shift) * joints,
-                                                  ldc: frames * joints)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            // Unpack (k, C_out, C_in) into PyTorch's (C_out, C_in, k).
-            let (outputs, inputs, taps) = (outputChannels, inputChannels, kernelSize)
-            weight.gradient.withUnsafeMutableBufferPointer { g in
-                packedGradient.withUnsafeBufferPointer { pg in
-                    for tap in 0..<taps {
-                        for o in 0..<outputs {
-                            for i in 0..<inputs {
-                                g[(o * inputs + i) * taps + tap] += pg[(tap * outputs + o) * inputs + i]
-                            }
-                        }
-                    }
-                }
-            }
-        } else {
-            let unfoldedRows = inputChannels * kernelSize
-            var unfolded = [Float](repeating: 0, count: unfoldedRows * columns)
-            var unfoldedGradient = [Float](repeating: 0, count: unfoldedRows * columns)
-            weight.value.withUnsafeBufferPointer { wp in
-                weight.gradient.withUnsafeMutableBufferPointer { dwp in
-                    input.scalars.withUnsafeBufferPointer { xp in
-                        dy.scalars.withUnsafeBufferPointer { gp in
-                            dx.scalars.withUnsafeMutableBufferPointer { dxp in
-                                unfolded.withUnsafeMutableBufferPointer { up in
-                                    unfoldedGradient.withUnsafeMutableBufferPointer { ugp in
-                                        for s in 0..<samples {
-                                            let g = gp.baseAddress! + s * outSize
-                                            unfold(xp.baseAddress! + s * inSize, frames: frames, joints: joints,
-                                                   outFrames: outFrames, into: up.baseAddress!)
-                                            BLAS.gemm(transposeB: true, m: outputChannels, n: unfoldedRows,
-                                                      k: columns, a: g, lda: columns,
-                                                      b: up.baseAddress!, ldb: columns,
-                                                      beta: 1, c: dwp.baseAddress!, ldc: unfoldedRows)
-                                            BLAS.gemm(transposeA: true, m: unfoldedRows, n: columns,
-                                                      k: outputChannels, a: wp.baseAddress!, lda: unfoldedRows,
-                                                      b: g, ldb: columns, beta: 0,
-                                                      c: ugp.baseAddress!, ldc: columns)
-                                            fold(ugp.baseAddress!, frames: frames, joints: joints,
-                                                 outFrames: outFrames, into: dxp.baseAddress! + s * inSize)
+        for o in 0..<cout { bias.gradient[o] += biasGradient[o] }
+
+        let weightSize = weight.count
+        var partialWeightGradients = [Float](repeating: 0, count: weightSize * workers)
+        let unfoldedRows = cin * taps
+        let scratchSize = step == 1 ? 0 : 2 * unfoldedRows * columns
+        var scratch = [Float](unsafeUninitializedCapacity: scratchSize * workers) { _, n in n = scratchSize * workers }
+        let weights = step == 1 ? packedWeight() : weight.value
+        weights.withUnsafeBufferPointer { wp in
+            partialWeightGradients.withUnsafeMutableBufferPointer { pwg in
+                input.scalars.withUnsafeBufferPointer { xp in
+                    dy.scalars.withUnsafeBufferPointer { gp in
+                        dx.scalars.withUnsafeMutableBufferPointer { dxp in
+                            scratch.withUnsafeMutableBufferPointer { sp in
+                                Parallel.forEach(samples) { s, worker in
+                                    let dw = pwg.baseAddress! + worker * weightSize
+                                    let g = gp.baseAddress! + s * outSize
+                                    let xs = xp.baseAddress! + s * inSize, dxs = dxp.baseAddress! + s * inSize
+                                    if step == 1 {
+                                        // The centre tap covers every frame, so it initializes dX.
+                                        let order = [pad] + (0..<taps).filter { $0 != pad }
+                                        for tap in order {
+                                            let shift = tap - pad
+                                            let lo = max(0, -shift), hi = min(outFrames, frames - shift)
+                                            guard hi > lo else { continue }
+                                            let n = (hi - lo) * joints
+                                            let tapOffset = tap * cout * cin
+                                            BLAS.gemm(transposeB: true, m: cout, n: cin, k: n,
+                                                      a: g + lo * joints, lda: columns,
+                                                      b: xs + (lo + shift) * joints, ldb: frames * joints,
+                                                      beta: 1, c: dw + tapOffset, ldc: cin)
+                                            BLAS.gemm(transposeA: true, m: cin, n: n, k: cout,
+                                                      a: wp.baseAddress! + tapOffset, lda: cin,
+                                                      b: g + lo * joints, ldb: columns, beta: tap == pad ? 0 : 1,
+                                                      c: dxs + (lo + shift) * joints, ldc: frames * joints)
                                         }
+                                    } else {
+                                        let unfolded = sp.baseAddress! + worker * scratchSize
+                                        let unfoldedGradient = unfolded + unfoldedRows * columns
+                                        Self.unfold(xs, channels: cin, taps: taps, stride: step, padding: pad,
+                                                    frames: frames, joints: joints, frameRange: 0..<outFrames, into: unfolded)
+                                        BLAS.gemm(transposeB: true, m: cout, n: unfoldedRows, k: columns,
+                                                  a: g, lda: columns, b: unfolded, ldb: columns,
+                                                  beta: 1, c: dw, ldc: unfoldedRows)
+                                        BLAS.gemm(transposeA: true, m: unfoldedRows, n: columns, k: cout,
+                                                  a: wp.baseAddress!, lda: unfoldedRows, b: g, ldb: columns,
+                                                  beta: 0, c: unfoldedGradient, ldc: columns)
+                                        dxs.update(repeating: 0, count: inSize)
+                                        Self.fold(unfoldedGradient, channels: cin, taps: taps, stride: step, padding: pad,
+                                                  frames: frames, joints: joints, outFrames: outFrames, into: dxs)
                                     }
                                 }
                             }
                         }
+                    }
+                }
+            }
+        }
+        // Sum the workers' partial gradients; unpack (k, C_out, C_in) into (C_out, C_in, k) for stride 1.
+        weight.gradient.withUnsafeMutableBufferPointer { g in
+            partialWeightGradients.withUnsafeBufferPointer { pg in
+                for worker in 0..<workers {
+                    let partial = pg.baseAddress! + worker * weightSize
+                    if step == 1 && taps > 1 {
+                        for tap in 0..<taps {
+                            for o in 0..<cout {
+                                for i in 0..<cin {
+                                    g[(o * cin + i) * taps + tap] += partial[(tap * cout + o) * cin + i]
+                                }
+                            }
+                        }
+                    } else {
+                        for i in 0..<weightSize { g[i] += partial[i] }
                     }
                 }
             }
@@ -230,17 +238,17 @@ public final class TemporalConvolution: ParameterContainer {
         }
     }
 
-    /// Writes one sample's unfolded input: row `i·k + tap`, column `t'·V + v` holds
-    /// `x[i, t'·stride + tap − padding, v]`, or 0 outside the sequence.
-    private func unfold(_ x: UnsafePointer<Float>, frames: Int, joints: Int, outFrames: Int,
-                        into unfolded: UnsafeMutablePointer<Float>) {
-        let columns = outFrames * joints
-        for i in 0..<inputChannels {
-            for tap in 0..<kernelSize {
-                let row = unfolded + (i * kernelSize + tap) * columns
-                for t in 0..<outFrames {
+    /// Writes the unfolded input for output frames `frameRange`: row `i·k + tap`, column
+    /// `(t' − lower)·V + v` holds `x[i, t'·stride + tap − padding, v]`, or 0 outside the sequence.
+    static func unfold(_ x: UnsafePointer<Float>, channels: Int, taps: Int, stride: Int, padding: Int,
+                       frames: Int, joints: Int, frameRange: Range<Int>, into unfolded: UnsafeMutablePointer<Float>) {
+        let width = frameRange.count * joints
+        for i in 0..<channels {
+            for tap in 0..<taps {
+                let row = unfolded + (i * taps + tap) * width
+                for t in frameRange {
                     let source = t * stride + tap - padding
-                    let destination = row + t * joints
+                    let destination = row + (t - frameRange.lowerBound) * joints
                     if source >= 0 && source < frames {
                         destination.update(from: x + (i * frames + source) * joints, count: joints)
                     } else {
@@ -251,13 +259,13 @@ public final class TemporalConvolution: ParameterContainer {
         }
     }
 
-    /// The adjoint of `unfold`: adds each unfolded entry back to the input position it came from.
-    private func fold(_ unfolded: UnsafePointer<Float>, frames: Int, joints: Int, outFrames: Int,
-                      into x: UnsafeMutablePointer<Float>) {
+    /// The adjoint of `unfold` over all output frames: adds each unfolded entry back to its input position.
+    static func fold(_ unfolded: UnsafePointer<Float>, channels: Int, taps: Int, stride: Int, padding: Int,
+                     frames: Int, joints: Int, outFrames: Int, into x: UnsafeMutablePointer<Float>) {
         let columns = outFrames * joints
-        for i in 0..<inputChannels {
-            for tap in 0..<kernelSize {
-                let row = unfolded + (i * kernelSize + tap) * columns
+        for i in 0..<channels {
+            for tap in 0..<taps {
+                let row = unfolded + (i * taps + tap) * columns
                 for t in 0..<outFrames {
                     let source = t * stride + tap - padding
                     guard source >= 0 && source < frames else { continue }
@@ -267,12 +275,5 @@ public final class TemporalConvolution: ParameterContainer {
                 }
             }
         }
-    }
-}
-
-/// Sets row `r` of a `rows × columns` matrix to `values[r]`.
-func fillRows(_ matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int, with values: [Float]) {
-    for r in 0..<rows {
-        (matrix + r * columns).update(repeating: values[r], count: columns)
     }
 }

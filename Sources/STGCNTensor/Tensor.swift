@@ -49,3 +49,15 @@ public struct Tensor: Sendable, Equatable {
         return flat
     }
 }
+
+extension Tensor {
+    /// A tensor of the given shape whose elements are left uninitialized: every element must be
+    /// written before it is read (kernels that overwrite their whole output use this to skip a
+    /// zero-filling pass).
+    public init(uninitializedShape shape: [Int]) {
+        let count = shape.reduce(1, *)
+        self.init(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in
+            initialized = count
+        })
+    }
+}

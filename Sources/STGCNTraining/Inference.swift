@@ -16,7 +16,7 @@ extension STGCNNetwork {
             var shape = input.shape
             shape[0] = end - start
             let chunk = Tensor(shape: shape, scalars: Array(input.scalars[(start * perSample)..<(end * perSample)]))
-            let out = forward(chunk, training: false)
+            let out = infer(chunk)
             logits.scalars.replaceSubrange((start * classes)..<(end * classes), with: out.scalars)
             start = end
         }

@@ -21,7 +21,7 @@ final class LayerGradientTests: XCTestCase {
             let r = GradientChecker.random(60, seed: 6)
             let savedMean = norm.runningMean.value, savedVariance = norm.runningVariance.value
             func loss() -> Double {
-                let y = norm.forward(x, training: training)
+                let y = norm.forward(x, mode: ForwardMode(training: training))
                 norm.runningMean.value = savedMean
                 norm.runningVariance.value = savedVariance
                 return GradientChecker.weightedSum(y.scalars, r)
@@ -38,7 +38,7 @@ final class LayerGradientTests: XCTestCase {
     func testBatchNormRunningStatisticsFollowPyTorch() {
         let norm = BatchNorm(channelCount: 1)
         let values: [Float] = [1, 2, 3, 6]
-        _ = norm.forward(Tensor(shape: [2, 1, 2], scalars: values), training: true)
+        _ = norm.forward(Tensor(shape: [2, 1, 2], scalars: values), mode: .training)
         // mean 3, unbiased variance 14/3
         XCTAssertEqual(norm.runningMean.value[0], 0.3, accuracy: 1e-6)
         XCTAssertEqual(norm.runningVariance.value[0], 0.9 + 0.1 * 14 / 3, accuracy: 1e-6)
@@ -54,7 +54,7 @@ final class LayerGradientTests: XCTestCase {
             var x = Tensor(shape: [2, 3, frames, 2], scalars: GradientChecker.random(2 * 3 * frames * 2, seed: 13))
             let outFrames = convolution.outputLength(forInputLength: frames)
             let r = GradientChecker.random(2 * 4 * outFrames * 2, seed: 14)
-            func loss() -> Double { GradientChecker.weightedSum(convolution.forward(x, training: true).scalars, r) }
+            func loss() -> Double { GradientChecker.weightedSum(convolution.forward(x, mode: .training).scalars, r) }
             _ = loss()
             let dx = convolution.backward(Tensor(shape: [2, 4, outFrames, 2], scalars: r))
             let label = "conv(k\(kernel),s\(stride),T\(frames))"
@@ -71,7 +71,7 @@ final class LayerGradientTests: XCTestCase {
             randomize(convolution.weight, seed: 21)
             randomize(convolution.bias, seed: 22)
             let x = Tensor(shape: [2, 3, frames, 4], scalars: GradientChecker.random(2 * 3 * frames * 4, seed: 23))
-            let y = convolution.forward(x, training: false)
+            let y = convolution.forward(x, mode: .evaluation)
             let outFrames = (frames + 2 * convolution.padding - kernel) / stride + 1
             XCTAssertEqual(y.shape, [2, 5, outFrames, 4])
             var worst: Float = 0
@@ -96,7 +96,7 @@ final class LayerGradientTests: XCTestCase {
         randomize(layer.bias, seed: 32)
         let adjacency = GradientChecker.random(k * joints * joints, seed: 33)
         let x = Tensor(shape: [2, cin, frames, joints], scalars: GradientChecker.random(2 * cin * frames * joints, seed: 34))
-        let y = layer.forward(x, adjacency: adjacency, training: false)
+        let y = layer.forward(x, adjacency: adjacency, mode: .evaluation)
         var worst: Float = 0
         for s in 0..<2 { for o in 0..<cout { for t in 0..<frames { for w in 0..<joints {
             var expected: Float = 0
@@ -119,7 +119,7 @@ final class LayerGradientTests: XCTestCase {
         var x = Tensor(shape: [2, cin, frames, joints], scalars: GradientChecker.random(2 * cin * frames * joints, seed: 44))
         let r = GradientChecker.random(2 * cout * frames * joints, seed: 45)
         func loss() -> Double {
-            GradientChecker.weightedSum(layer.forward(x, adjacency: adjacency, training: true).scalars, r)
+            GradientChecker.weightedSum(layer.forward(x, adjacency: adjacency, mode: .training).scalars, r)
         }
         _ = loss()
         let (dx, dA) = layer.backward(Tensor(shape: [2, cout, frames, joints], scalars: r))
@@ -137,7 +137,7 @@ final class LayerGradientTests: XCTestCase {
         let r = GradientChecker.random(40, seed: 52)
         func loss() -> Double {
             dropout.generator = SeededGenerator(seed: 99)
-            return GradientChecker.weightedSum(dropout.forward(x, training: true).scalars, r)
+            return GradientChecker.weightedSum(dropout.forward(x, mode: .training).scalars, r)
         }
         _ = loss()
         let dx = dropout.backward(Tensor(shape: [40], scalars: r))
@@ -145,7 +145,7 @@ final class LayerGradientTests: XCTestCase {
         XCTAssertTrue(kept > 5 && kept < 35, "about half the entries kept, got \(kept)/40")
         checker.check("dropout.x", analytic: dx.scalars, count: 40,
                       read: { x.scalars[$0] }, write: { x.scalars[$0] = $1 }, loss: loss)
-        XCTAssertEqual(dropout.forward(x, training: false), x, "evaluation mode is the identity")
+        XCTAssertEqual(dropout.forward(x, mode: .evaluation), x, "evaluation mode is the identity")
     }
 
     func testBlockGradients() {
@@ -164,7 +164,7 @@ final class LayerGradientTests: XCTestCase {
             let outFrames = (frames - 1) / stride + 1
             let r = GradientChecker.random(3 * cout * outFrames * joints, seed: 72)
             func loss() -> Double {
-                GradientChecker.weightedSum(block.forward(x, adjacency: adjacency, training: true).scalars, r)
+                GradientChecker.weightedSum(block.forward(x, adjacency: adjacency, mode: .training).scalars, r)
             }
             _ = loss()
             let (dx, dA) = block.backward(Tensor(shape: [3, cout, outFrames, joints], scalars: r))

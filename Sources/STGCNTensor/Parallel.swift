@@ -1,0 +1,71 @@
+import Dispatch
+import Foundation
+
+/// Data parallelism over independent work items (usually the samples of a batch).
+///
+/// The package parallelizes across samples itself and runs BLAS single-threaded inside each
+/// worker: every GEMM of a layer is independent per sample, so this keeps both cores busy in
+/// the element-wise passes too, and avoids two thread pools competing for the same cores.
+public enum Parallel {
+    private final class State: @unchecked Sendable {
+        let lock = NSLock()
+        var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    private static let state: State = {
+        BLAS.setThreadCount(1)
+        return State()
+    }()
+
+    /// The number of workers `forEach` uses (default: the active processor count).
+    public static var workerCount: Int {
+        state.lock.lock()
+        defer { state.lock.unlock() }
+        return state.workers
+    }
+
+    /// Sets the number of workers; BLAS stays single-threaded inside each.
+    public static func setWorkerCount(_ count: Int) {
+        state.lock.lock()
+        state.workers = max(1, count)
+        state.lock.unlock()
+        BLAS.setThreadCount(1)
+    }
+
+    /// Calls `body(index, worker)` for every index in `0..<count`, spread over the workers;
+    /// `worker` is in `0..<min(workerCount, count)` and lets each worker own scratch memory.
+    /// Indices are assigned round-robin, so equal-cost items balance.
+    public static func forEach(_ count: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
+        let workers = min(workerCount, count)
+        if workers <= 1 {
+            for index in 0..<count { body(index, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedBox(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < count {
+                    box.value(index, worker)
+                    index += workers
+                }
+            }
+        }
+    }
+
+    /// Splits `0..<count` into at most `workerCount` contiguous ranges and calls `body` on each in parallel.
+    public static func forEachRange(_ count: Int, minimumChunk: Int = 1, _ body: (_ range: Range<Int>, _ worker: Int) -> Void) {
+        let chunks = max(1, min(workerCount, count / max(1, minimumChunk)))
+        forEach(chunks) { chunk, worker in
+            let lower = count * chunk / chunks, upper = count * (chunk + 1) / chunks
+            if upper > lower { body(lower..<upper, worker) }
+        }
+    }
+}
+
+/// Carries a non-Sendable value into `concurrentPerform`; the callers guarantee that workers
+/// touch disjoint memory.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
