@@ -242,15 +242,21 @@ public enum Gendata {
                                    longClips: FrameOverflow = .error) throws(SkeletonDataError) -> DatasetConversion {
         let files = try listFiles(dataPath, suffix: "_skeleton3D.txt")
         guard !files.isEmpty else { throw .empty(file: dataPath.path, expected: "MSR Action3D files aXX_sYY_eZZ_skeleton3D.txt") }
-        var samples: [(name: String, label: Int, train: Bool, clip: SkeletonClip)] = []
+        var names: [MSRAction3DSampleName] = []
         for file in files {
             let path = dataPath.appendingPathComponent(file).path
             let name = try MSRAction3DSampleName(fileName: path)
             guard (1...MSRAction3DSampleName.actionNames.count).contains(name.action) else {
                 throw .invalidFileName(file: path, expected: "an action number 01...\(MSRAction3DSampleName.actionNames.count)")
             }
-            let sequence = try PlainTextSkeletonSequence(contentsOf: URL(fileURLWithPath: path), format: .msrAction3D)
-            samples.append((file, name.label, name.isTraining, sequence.clip))
+            names.append(name)
+        }
+        let clips = parallelMap(files) { file throws(SkeletonDataError) in
+            try PlainTextSkeletonSequence(contentsOf: dataPath.appendingPathComponent(file), format: .msrAction3D).clip
+        }
+        var samples: [(name: String, label: Int, train: Bool, clip: SkeletonClip)] = []
+        for (k, file) in files.enumerated() {
+            samples.append((file, names[k].label, names[k].isTraining, try clips[k].get()))
         }
         return try textConversion(samples, frames: frames, persons: persons, longClips: longClips,
                                   classNames: MSRAction3DSampleName.actionNames,
@@ -310,6 +316,18 @@ public enum Gendata {
     }
 
     // MARK: Helpers
+
+    /// `transform` applied to every item on all cores; results in item order.
+    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) throws(SkeletonDataError) -> R) -> [Result<R, SkeletonDataError>] {
+        let results = UnsafeMutableBufferPointer<Result<R, SkeletonDataError>?>.allocate(capacity: items.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            do throws(SkeletonDataError) { slots[i] = .success(try transform(items[i])) } catch { slots[i] = .failure(error) }
+        }
+        return results.map { $0 ?? .failure(.invalidArgument(name: "worker", value: "no result", expected: "a result")) }
+    }
 
     /// `clip` cut or zero-padded at the end to `frames` frames.
     static func fit(_ clip: SkeletonClip, frames: Int, overflow: FrameOverflow, source: String) throws(SkeletonDataError) -> SkeletonClip {
