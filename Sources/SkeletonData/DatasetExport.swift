@@ -49,12 +49,18 @@ public struct DatasetConversion: Sendable {
     public var classNames: [String]
     /// Notes for the user (e.g. how many samples were skipped and why).
     public var notes: [String]
+    /// When true, entries with the same name in different splits are the same sample (NTU's
+    /// X-Sub and X-View splits list every file once each): `write` then loads each sample once
+    /// and appends it to every split listing it, all splits at once. Needs every split's names
+    /// in ascending order; otherwise splits are written one after the other.
+    public var sharedSamples: Bool
 
     /// Creates a conversion.
-    public init(splits: [DatasetSplit], classNames: [String] = [], notes: [String] = []) {
+    public init(splits: [DatasetSplit], classNames: [String] = [], notes: [String] = [], sharedSamples: Bool = false) {
         self.splits = splits
         self.classNames = classNames
         self.notes = notes
+        self.sharedSamples = sharedSamples
     }
 
     /// Writes every split below `folder` (created if needed) and, when known,
@@ -65,8 +71,15 @@ public struct DatasetConversion: Sendable {
     /// - Throws: the first load or write error; no file of the failing split is left behind.
     public func write(to folder: URL, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                       progress: ((String, Int, Int) -> Void)? = nil) throws {
-        for split in splits {
-            try DatasetExport.write(split, to: folder, workers: workers) { done, total in progress?(split.path, done, total) }
+        let sorted = splits.allSatisfy { split in zip(split.entries, split.entries.dropFirst()).allSatisfy { $0.name < $1.name } }
+        if sharedSamples, sorted, splits.count > 1 {
+            try DatasetExport.writeSharing(splits, to: folder, workers: workers) { done, total in
+                progress?(splits.map(\.path).joined(separator: ", "), done, total)
+            }
+        } else {
+            for split in splits {
+                try DatasetExport.write(split, to: folder, workers: workers) { done, total in progress?(split.path, done, total) }
+            }
         }
         if !classNames.isEmpty {
             let url = folder.appendingPathComponent("class_names.txt")
@@ -130,6 +143,73 @@ public enum DatasetExport {
         } catch {
             try? FileManager.default.removeItem(at: dataURL)
             throw error
+        }
+    }
+
+    /// Writes several splits at once, loading each distinct sample (by name) once and
+    /// appending it to every split that lists it. Every split's names must be ascending.
+    /// - Parameter progress: called with (distinct samples done, distinct samples).
+    static func writeSharing(_ splits: [DatasetSplit], to folder: URL, workers: Int, progress: ((Int, Int) -> Void)?) throws {
+        var destinations: [String: [Int]] = [:]
+        var first: [String: DatasetEntry] = [:]
+        for (k, split) in splits.enumerated() {
+            for entry in split.entries {
+                destinations[entry.name, default: []].append(k)
+                if first[entry.name] == nil { first[entry.name] = entry }
+            }
+        }
+        let order = destinations.keys.sorted()
+        var writers: [NpyStreamWriter] = []
+        func abandonAll() { for writer in writers { writer.abandon() } }
+        for split in splits {
+            let dataURL = split.dataURL(in: folder)
+            let directory = dataURL.deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                writers.append(try NpyStreamWriter(float32At: dataURL, shape: [split.entries.count] + split.sampleShape))
+            } catch {
+                abandonAll()
+                throw error
+            }
+        }
+        let total = order.count
+        let every = max(1, min(500, total / 100))
+        let chunk = max(1, workers) * 8
+        var start = 0
+        while start < total {
+            let end = min(total, start + chunk)
+            let entries = order[start..<end].compactMap { first[$0] }
+            let clips = load(entries[...], workers: workers)
+            for (offset, result) in clips.enumerated() {
+                let name = order[start + offset]
+                let clip: SkeletonClip
+                switch result {
+                case let .success(loaded): clip = loaded
+                case let .failure(error): abandonAll(); throw error
+                }
+                for k in destinations[name] ?? [] {
+                    guard clip.shape == splits[k].sampleShape else {
+                        abandonAll()
+                        throw SkeletonDataError.malformed(file: name, line: nil, field: "clip shape",
+                                                          expected: "(C, T, V, M) = \(splits[k].sampleShape) like every sample of \(splits[k].path)",
+                                                          found: "\(clip.shape)")
+                    }
+                    do { try writers[k].append(clip.values) } catch { abandonAll(); throw error }
+                }
+                let done = start + offset + 1
+                if done % every == 0 || done == total { progress?(done, total) }
+            }
+            start = end
+        }
+        if total == 0 { progress?(0, 0) }
+        for (k, writer) in writers.enumerated() {
+            do { try writer.finish() } catch {
+                for later in writers[(k + 1)...] { later.abandon() }
+                throw error
+            }
+        }
+        for split in splits {
+            try LabelFile.write(names: split.entries.map(\.name), labels: split.entries.map(\.label), to: split.labelURL(in: folder))
         }
     }
 

@@ -15,7 +15,8 @@ public enum Gendata {
     /// NTU RGB+D `.skeleton` files → `xsub/{train,val}` and `xview/{train,val}`, float32
     /// (N, 3, `frames`, 25, `maxBodies`).
     ///
-    /// Official rules: the label is `A − 1`; X-Sub trains on performers
+    /// Each file is parsed once and written to its part of every benchmark (the official tool
+    /// parses it once per benchmark). Official rules: the label is `A − 1`; X-Sub trains on performers
     /// `NTUSampleName.crossSubjectTrainingSubjects`, X-View on cameras 2 and 3; the samples
     /// named in `ignoredSamplePath` (one name a line, with or without `.skeleton`) are skipped;
     /// the first `maxBodies` bodies of each frame in file order, x/y/z, zero-padded to `frames`.
@@ -58,7 +59,7 @@ public enum Gendata {
         if let ignoredSamplePath {
             notes.append("\(ignored.count) names in \(ignoredSamplePath.path); \(skipped) of them present and skipped")
         }
-        return DatasetConversion(splits: splits, notes: notes)
+        return DatasetConversion(splits: splits, notes: notes, sharedSamples: true)
     }
 
     // MARK: Kinetics-skeleton

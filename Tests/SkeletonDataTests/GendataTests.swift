@@ -146,6 +146,44 @@ final class GendataTests: XCTestCase {
         assertDataError(try Gendata.ntu(dataPath: data, ignoredSamplePath: folder.appendingPathComponent("nolist.txt")), contains: ["nolist.txt", "cannot read"])
     }
 
+    func testSharedSamplesAreLoadedOnce() throws {
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var loads: [String: Int] = [:]
+            func add(_ name: String) { lock.lock(); loads[name, default: 0] += 1; lock.unlock() }
+        }
+        let counter = Counter()
+        func entry(_ name: String, _ value: Float) -> DatasetEntry {
+            DatasetEntry(name: name, label: Int(value)) {
+                counter.add(name)
+                return try SkeletonClip(channels: 1, frames: 2, joints: 1, persons: 1, values: [value, -value])
+            }
+        }
+        let names = ["a", "b", "c", "d", "e"]
+        let all = names.enumerated().map { entry($0.element, Float($0.offset + 1)) }
+        let conversion = DatasetConversion(splits: [
+            DatasetSplit(path: "x/train", sampleShape: [1, 2, 1, 1], entries: [all[0], all[2], all[3]]),
+            DatasetSplit(path: "x/val", sampleShape: [1, 2, 1, 1], entries: [all[1], all[4]]),
+            DatasetSplit(path: "y/train", sampleShape: [1, 2, 1, 1], entries: [all[0], all[1]]),
+            DatasetSplit(path: "y/val", sampleShape: [1, 2, 1, 1], entries: [all[2], all[3], all[4]]),
+        ], sharedSamples: true)
+        var reports: [(Int, Int)] = []
+        try conversion.write(to: folder.appendingPathComponent("out"), workers: 2) { _, done, total in reports.append((done, total)) }
+        XCTAssertEqual(counter.loads, Dictionary(uniqueKeysWithValues: names.map { ($0, 1) }))
+        XCTAssertEqual(reports.last.map { [$0.0, $0.1] }, [5, 5])
+        XCTAssertEqual(try read("out/x/train").values, [1, -1, 3, -3, 4, -4])
+        XCTAssertEqual(try read("out/y/val").values, [3, -3, 4, -4, 5, -5])
+        XCTAssertEqual(try read("out/y/train").names, ["a", "b"])
+        XCTAssertEqual(try read("out/x/val").labels, [2, 5])
+        // Without sharing every split loads its own.
+        counter.loads = [:]
+        var separate = conversion
+        separate.sharedSamples = false
+        try separate.write(to: folder.appendingPathComponent("out2"), workers: 1)
+        XCTAssertEqual(counter.loads.values.reduce(0, +), 10)
+        XCTAssertEqual(try read("out2/y/val").values, [3, -3, 4, -4, 5, -5])
+    }
+
     // MARK: Kinetics
 
     func kineticsClip(frames: [(Int, [(x: Double, y: Double, score: Double)])], labelIndex: Int?) -> String {
