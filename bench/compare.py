@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: swift-stgcn (`stgcn bench --json`) against PyTorch (bench/torch_bench.py)
+on the same shapes and thread count, one measurement per process, printing the ratios.
+
+    python3 bench/compare.py                      # NTU and Kinetics, infer b1/b16, train b16, 2 threads
+    python3 bench/compare.py --preset ntu --threads 2 --repeats 3
+    python3 bench/compare.py --check              # first verify the PyTorch model on the fixture
+
+Installs PyTorch (CPU) with pip when it is missing. Build the Swift side first:
+`swift build -c release` (the script does it when .build/release/stgcn is missing).
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def ensure_torch():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "torch", "numpy"])
+
+
+def run_json(command, env=None):
+    out = subprocess.run(command, capture_output=True, text=True, env=env, cwd=HERE)
+    if out.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def tcmalloc():
+    found = glob.glob("/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so*") + glob.glob("/usr/lib/*/libtcmalloc.so*")
+    return found[0] if found else None
+
+
+def check_fixture():
+    """The PyTorch model reproduces the official fixture's logits from model.safetensors."""
+    import numpy as np
+    import torch
+    sys.path.insert(0, HERE)
+    from stgcn_torch import load_fixture_model
+    folder = os.path.join(ROOT, "..", "shared", "fixtures", "stgcn-ntu-spatial")
+    model, io = load_fixture_model(folder)
+    model.eval()
+    with torch.no_grad():
+        logits = model(torch.from_numpy(io["input"])).numpy()
+    diff = float(np.abs(logits - io["logits_eval"]).max())
+    print(f"PyTorch model vs fixture logits_eval: max abs diff {diff:.2e}")
+    if diff > 1e-4:
+        raise SystemExit("the benchmark's PyTorch model does not match the fixture")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", choices=["ntu", "kinetics"], action="append")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--frames", type=int, default=300)
+    parser.add_argument("--check", action="store_true", help="verify the PyTorch model on the fixture first")
+    parser.add_argument("--no-tcmalloc", action="store_true", help="skip the tcmalloc-preloaded PyTorch run")
+    args = parser.parse_args()
+    ensure_torch()
+    if args.check:
+        check_fixture()
+    binary = os.path.join(ROOT, ".build", "release", "stgcn")
+    if not os.path.exists(binary):
+        subprocess.check_call(["swift", "build", "-c", "release", "--product", "stgcn"], cwd=ROOT)
+    preload = None if args.no_tcmalloc else tcmalloc()
+    cases = [("infer", 1), ("infer", 16), ("train", 16)]
+    rows = []
+    for preset in args.preset or ["ntu", "kinetics"]:
+        for mode, batch in cases:
+            common = ["--preset", preset, "--mode", mode, "--batch", str(batch), "--threads", str(args.threads),
+                      "--frames", str(args.frames), "--repeats", str(args.repeats)]
+            swift = run_json([binary, "bench", "--json"] + common)
+            torch_stock = run_json([sys.executable, "torch_bench.py"] + common)
+            torch_tc = None
+            if preload:
+                env = dict(os.environ, LD_PRELOAD=preload)
+                torch_tc = run_json([sys.executable, "torch_bench.py"] + common, env=env)
+            rows.append((preset, mode, batch, swift, torch_stock, torch_tc))
+            print(json.dumps({"preset": preset, "mode": mode, "batch": batch, "swift": swift,
+                              "torch": torch_stock, "torch_tcmalloc": torch_tc}), file=sys.stderr)
+    print(f"\n{args.threads} threads, T={args.frames}, median of {args.repeats}; clips/s (peak RSS GB)")
+    header = f"{'preset':9} {'mode':6} {'batch':>5} | {'swift':>15} | {'torch':>15} | {'ratio':>6}"
+    if preload:
+        header += f" | {'torch+tcmalloc':>15} | {'ratio':>6}"
+    print(header)
+    for preset, mode, batch, s, t, tc in rows:
+        def cell(r):
+            return f"{r['clips_per_second']:7.2f} ({r['peak_rss_bytes'] / 1e9:4.2f})"
+        line = (f"{preset:9} {mode:6} {batch:5d} | {cell(s):>15} | {cell(t):>15} | "
+                f"{s['clips_per_second'] / t['clips_per_second']:5.2f}x")
+        if tc:
+            line += f" | {cell(tc):>15} | {s['clips_per_second'] / tc['clips_per_second']:5.2f}x"
+        print(line)
+    print(f"\nswift: {rows[0][3].get('blas', '')}; SGEMM roof {rows[0][3].get('roof_gflops', 0):.0f} GFLOP/s")
+
+
+if __name__ == "__main__":
+    main()
