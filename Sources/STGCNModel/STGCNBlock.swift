@@ -135,7 +135,9 @@ public final class STGCNBlock: ParameterContainer {
             profiled(profiler, .activation, .backward) {
                 dropped.scalars.withUnsafeMutableBufferPointer { gp in
                     dropoutMask.withUnsafeBufferPointer { mp in
-                        for i in 0..<gp.count { gp[i] = mp[i] == 0 ? 0 : gp[i] * scale }
+                        Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
+                            for i in range { gp[i] = mp[i] == 0 ? 0 : gp[i] * scale }
+                        }
                     }
                 }
             }
