@@ -1,4 +1,5 @@
 import ArgumentParser
+import STGCN
 
 /// `stgcn`: skeleton-based action recognition with ST-GCN.
 @main
@@ -10,4 +11,9 @@ struct STGCNCommand: ParsableCommand {
                       ExportONNXCommand.self, GendataCommand.self],
         defaultSubcommand: DemoCommand.self
     )
+
+    static func main() {
+        AllocatorTuning.apply()
+        main(nil)
+    }
 }

@@ -28,14 +28,29 @@ public final class Dropout {
 
     /// A fresh mask of `count` bytes (1 = kept, 0 = dropped), a quarter of the memory of the
     /// factors; nil when `mode` drops nothing.
+    ///
+    /// The mask is drawn in fixed chunks of `chunkSize` entries, each from its own generator seeded
+    /// by this layer's generator, so it is the same whatever the number of worker threads.
     public func makeKeepMask(count: Int, mode: ForwardMode) -> [UInt8]? {
         guard isActive(in: mode) else { return nil }
         let keep = 1 - probability
+        let chunkSize = Self.chunkSize
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let seeds = (0..<chunks).map { _ in generator.next() }
         return [UInt8](unsafeUninitializedCapacity: count) { mask, initialized in
-            for i in 0..<count { mask[i] = generator.nextUniform() < keep ? 1 : 0 }
+            let base = mask.baseAddress!
+            Parallel.forEach(chunks) { chunk, _ in
+                var local = SeededGenerator(seed: seeds[chunk])
+                for i in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                    base[i] = local.nextUniform() < keep ? 1 : 0
+                }
+            }
             initialized = count
         }
     }
+
+    /// Entries per independently seeded piece of a mask.
+    static let chunkSize = 1 << 16
 
     /// The factors (0 or `1 / (1 − p)`) of a keep mask.
     static func factors(_ kept: [UInt8], probability: Float) -> [Float] {

@@ -149,7 +149,9 @@ public final class STGCNBlock: ParameterContainer {
             profiled(profiler, .activation, .backward) {
                 dropped.scalars.withUnsafeMutableBufferPointer { gp in
                     dropoutMask.withUnsafeBufferPointer { mp in
-                        for i in 0..<gp.count { gp[i] = mp[i] == 0 ? 0 : gp[i] * scale }
+                        Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
+                            for i in range { gp[i] = mp[i] == 0 ? 0 : gp[i] * scale }
+                        }
                     }
                 }
             }
@@ -201,21 +203,27 @@ public final class STGCNBlock: ParameterContainer {
                                 let c = row % channels, a = scale[c], b = shift[c]
                                 let offset = row * inner
                                 let from = xp.baseAddress! + offset, to = yp.baseAddress! + offset
-                                for i in 0..<inner { to[i] = from[i] * a + b }
-                                if mask != nil {
-                                    let m = mp.baseAddress! + offset
-                                    for i in 0..<inner { to[i] = m[i] == 0 ? 0 : to[i] * maskScale }
-                                }
-                                if residualTensor != nil {
+                                // One branch-free loop per case, so each vectorizes.
+                                switch (mask != nil, residualTensor != nil, residualAffine) {
+                                case (false, false, _):
+                                    for i in 0..<inner { let v = from[i] * a + b; to[i] = v > 0 ? v : 0 }
+                                case (false, true, nil):
                                     let r = rp.baseAddress! + offset
-                                    if let residualAffine {
-                                        let ra = residualAffine.scale[c], rb = residualAffine.shift[c]
-                                        for i in 0..<inner { to[i] += r[i] * ra + rb }
-                                    } else {
-                                        for i in 0..<inner { to[i] += r[i] }
+                                    for i in 0..<inner { let v = from[i] * a + b + r[i]; to[i] = v > 0 ? v : 0 }
+                                case (false, true, let affine?):
+                                    let r = rp.baseAddress! + offset
+                                    let ra = affine.scale[c], rb = affine.shift[c] + b
+                                    for i in 0..<inner { let v = from[i] * a + r[i] * ra + rb; to[i] = v > 0 ? v : 0 }
+                                case (true, _, _):
+                                    let m = mp.baseAddress! + offset
+                                    let r = residualTensor == nil ? nil : rp.baseAddress! + offset
+                                    let ra = residualAffine?.scale[c] ?? 1, rb = residualAffine?.shift[c] ?? 0
+                                    for i in 0..<inner {
+                                        var v = m[i] == 0 ? 0 : (from[i] * a + b) * maskScale
+                                        if let r { v += r[i] * ra + rb }
+                                        to[i] = v > 0 ? v : 0
                                     }
                                 }
-                                for i in 0..<inner where !(to[i] > 0) { to[i] = 0 }
                             }
                         }
                     }

@@ -4,7 +4,8 @@ import XCTest
 /// The official reference outputs in `../shared/fixtures` (beside the repository), when present.
 public enum Fixtures {
     /// `<repo>/../shared/fixtures`, found from this source file's location.
-    public static let root: URL = URL(fileURLWithPath: #filePath)
+    /// (Symlinks are resolved, so scratch packages that link the test folders work too.)
+    public static let root: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
 
@@ -16,6 +17,23 @@ public enum Fixtures {
         }
         return url
     }
+
+    /// The fixture file at `relativePath` (e.g. `real/pyskl-hagrid.pth`), or an `XCTSkip` when absent.
+    public static func url(_ relativePath: String) throws -> URL {
+        let url = root.appendingPathComponent(relativePath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw XCTSkip("\(url.path) not found: skipping the test that needs it (../shared/fixtures beside the clone)")
+        }
+        return url
+    }
+}
+
+/// A fresh temporary directory, removed when the test finishes.
+public func makeTemporaryDirectory(_ testCase: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("stgcn-test-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
 }
 
 /// Compares two tensors: the worst absolute error and that error relative to `expected`'s

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import STGCNTestSupport
 import SkeletonFormats
 
 /// Reads the official-format label pickles of the shared fixtures.

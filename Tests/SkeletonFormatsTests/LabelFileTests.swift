@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import STGCNTestSupport
 import SkeletonFormats
 
 /// Writing and reading official-format label files, and rejecting wrong ones.

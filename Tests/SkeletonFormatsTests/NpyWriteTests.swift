@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import STGCNTestSupport
 import SkeletonFormats
 
 final class NpyWriteTests: XCTestCase {

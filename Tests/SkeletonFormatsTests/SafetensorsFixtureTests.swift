@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import STGCNTestSupport
 import SkeletonFormats
 
 /// Reads the real safetensors files written by the official PyTorch tooling.

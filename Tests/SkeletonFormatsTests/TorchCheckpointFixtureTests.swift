@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import STGCNTestSupport
 import SkeletonFormats
 
 /// Reads the real `torch.save` files of the shared fixtures and compares them with the
