@@ -8,7 +8,7 @@ struct STGCNCommand: ParsableCommand {
         commandName: "stgcn",
         abstract: "Skeleton-based action recognition with ST-GCN, compatible with the official PyTorch code.",
         subcommands: [DemoCommand.self, InferCommand.self, GraphCommand.self, BenchCommand.self, ConvertCommand.self,
-                      ExportONNXCommand.self, GendataCommand.self],
+                      ExportONNXCommand.self, GendataCommand.self, AblationCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import STGCN
+
+/// `stgcn ablation`: the paper's Table 1 on your data — every variant trained with the same
+/// data, seeds and budget, then a table of accuracy, parameters and time.
+struct AblationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ablation",
+        abstract: "Train every ablation variant of the ST-GCN paper (Table 1) on the same data and budget; print and save the table.",
+        discussion: """
+        The config is an official training config (model_args, train_feeder_args, test_feeder_args, batch_size, \
+        base_lr, step, weight_decay, num_epoch, seed); `feeder: synthetic` uses the built-in synthetic actions \
+        (feeder args samples_per_class, frames). Variants: \(AblationVariant.all.map(\.name).joined(separator: ", ")) \
+        (default: the seven Table 1 rows). Writes ablation.md and ablation.json to the work directory.
+        """)
+
+    @Option(name: .shortAndLong, help: "The base training config (YAML).")
+    var config: String
+
+    @Option(help: "Comma-separated variants (default: every Table 1 row).")
+    var variants: String?
+
+    @Option(help: "Epochs per variant (default: the config's num_epoch).")
+    var epochs: Int?
+
+    @Option(help: "Where to write ablation.md and ablation.json (default: the config's work_dir, else ./work_dir/ablation).")
+    var workDir: String?
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Print parameter counts per variant and exit without training.")
+    var countOnly = false
+
+    func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func run() throws {
+        if let threads { Parallel.setWorkerCount(threads) }
+        let url = URL(fileURLWithPath: config)
+        let experiment: ExperimentConfiguration
+        do { experiment = try ExperimentConfiguration(contentsOf: url) } catch { throw CLIError(error.description) }
+        let study: AblationStudy
+        do {
+            study = try AblationStudy(base: experiment.model, variants: try AblationStudy.variants(named: variants))
+        } catch { throw CLIError("\(config): \(error.description)") }
+        for (variant, parameters) in study.parameterCounts() {
+            print("\(variant.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(parameters).leftPadded(9)) parameters  (\(variant.title))")
+        }
+        if countOnly { return }
+
+        var settings: AblationSettings
+        do { settings = try AblationSettings(contentsOf: url) } catch { throw CLIError(error.description) }
+        if let epochs { settings.epochs = epochs }
+        let data: AblationData
+        do { data = try AblationData(settings: settings, model: experiment.model) } catch { throw CLIError("\(error)") }
+        let directory = workDir.map { URL(fileURLWithPath: $0) } ?? settings.workDirectory
+            ?? URL(fileURLWithPath: "work_dir/ablation")
+        let shape = data.train.sampleShape
+        let dataDescription = settings.synthetic
+            ? "synthetic actions, \(experiment.model.layout.name), T = \(shape[1])"
+            : "\(data.train.source), T = \(shape[1])"
+        let setup = AblationReport.Setup(
+            config: config, data: dataDescription, trainSamples: data.train.count, testSamples: data.test.count,
+            epochs: settings.epochs, batchSize: settings.batchSize, baseLearningRate: Double(settings.baseLearningRate),
+            steps: settings.steps, weightDecay: Double(settings.weightDecay), seed: settings.seed,
+            threads: Parallel.workerCount, blas: BLAS.backendDescription)
+        print("Training \(study.variants.count) variants: \(dataDescription), \(data.train.count) train / \(data.test.count) test, \(settings.epochs) epochs")
+        let trainer = AblationTrainingLoop(settings: settings, data: data)
+        let results: [AblationResult]
+        do {
+            results = try study.run(trainer: trainer, log: { print($0) }, completed: { partial in
+                try AblationReport(setup: setup, results: partial).write(to: directory)
+            })
+        } catch { throw CLIError("\(error)") }
+        let report = AblationReport(setup: setup, results: results)
+        print("")
+        print(report.markdown)
+        print("wrote \(directory.appendingPathComponent("ablation.md").path) and ablation.json")
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
