@@ -48,7 +48,7 @@ struct AblationCommand: ParsableCommand {
             study = try AblationStudy(base: experiment.model, variants: try AblationStudy.variants(named: variants))
         } catch { throw CLIError("\(config): \(error.description)") }
         for (variant, parameters) in study.parameterCounts() {
-            print("\(variant.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(parameters).leftPadded(9)) parameters  (\(variant.title))")
+            emit("\(variant.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(parameters).leftPadded(9)) parameters  (\(variant.title))")
         }
         if countOnly { return }
 
@@ -68,19 +68,24 @@ struct AblationCommand: ParsableCommand {
             epochs: settings.epochs, batchSize: settings.batchSize, baseLearningRate: Double(settings.baseLearningRate),
             steps: settings.steps, weightDecay: Double(settings.weightDecay), seed: settings.seed,
             threads: Parallel.workerCount, blas: BLAS.backendDescription)
-        print("Training \(study.variants.count) variants: \(dataDescription), \(data.train.count) train / \(data.test.count) test, \(settings.epochs) epochs")
+        emit("Training \(study.variants.count) variants: \(dataDescription), \(data.train.count) train / \(data.test.count) test, \(settings.epochs) epochs")
         let trainer = AblationTrainingLoop(settings: settings, data: data)
         let results: [AblationResult]
         do {
-            results = try study.run(trainer: trainer, log: { print($0) }, completed: { partial in
+            results = try study.run(trainer: trainer, log: emit, completed: { partial in
                 try AblationReport(setup: setup, results: partial).write(to: directory)
             })
         } catch { throw CLIError("\(error)") }
         let report = AblationReport(setup: setup, results: results)
-        print("")
-        print(report.markdown)
-        print("wrote \(directory.appendingPathComponent("ablation.md").path) and ablation.json")
+        emit("")
+        emit(report.markdown)
+        emit("wrote \(directory.appendingPathComponent("ablation.md").path) and ablation.json")
     }
+}
+
+/// Writes a line to standard output unbuffered, so progress shows as it happens even in a log file.
+private func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 private extension String {
