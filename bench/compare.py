@@ -87,7 +87,7 @@ def main():
             rows.append((preset, mode, batch, swift, torch_stock, torch_tc))
             print(json.dumps({"preset": preset, "mode": mode, "batch": batch, "swift": swift,
                               "torch": torch_stock, "torch_tcmalloc": torch_tc}), file=sys.stderr)
-    print(f"\n{args.threads} threads, T={args.frames}, median of {args.repeats}; clips/s (peak RSS GB)")
+    print(f"\n{args.threads} threads, T={args.frames}, median of {args.repeats}; wall-clock clips/s (peak RSS GB)")
     header = f"{'preset':9} {'mode':6} {'batch':>5} | {'swift':>15} | {'torch':>15} | {'ratio':>6}"
     if preload:
         header += f" | {'torch+tcmalloc':>15} | {'ratio':>6}"
@@ -99,6 +99,14 @@ def main():
                 f"{s['clips_per_second'] / t['clips_per_second']:5.2f}x")
         if tc:
             line += f" | {cell(tc):>15} | {s['clips_per_second'] / tc['clips_per_second']:5.2f}x"
+        print(line)
+    print("\nclips per CPU-second (user + system time of all threads; robust when other work shares the machine)")
+    for preset, mode, batch, s, t, tc in rows:
+        line = (f"{preset:9} {mode:6} {batch:5d} | swift {s['clips_per_cpu_second']:7.3f} | torch {t['clips_per_cpu_second']:7.3f}"
+                f" | ratio {s['clips_per_cpu_second'] / t['clips_per_cpu_second']:5.2f}x")
+        if tc:
+            line += (f" | torch+tcmalloc {tc['clips_per_cpu_second']:7.3f}"
+                     f" | ratio {s['clips_per_cpu_second'] / tc['clips_per_cpu_second']:5.2f}x")
         print(line)
     print(f"\nswift: {rows[0][3].get('blas', '')}; SGEMM roof {rows[0][3].get('roof_gflops', 0):.0f} GFLOP/s")
 

@@ -53,16 +53,20 @@ def main():
     for _ in range(args.warmup):
         step()
     times = []
+    cpu_start = resource.getrusage(resource.RUSAGE_SELF)
     for _ in range(args.repeats):
         start = time.perf_counter()
         step()
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
+    cpu_end = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_per_batch = ((cpu_end.ru_utime + cpu_end.ru_stime) - (cpu_start.ru_utime + cpu_start.ru_stime)) / args.repeats
     print(json.dumps({
         "preset": args.preset, "mode": args.mode, "batch": args.batch, "frames": args.frames,
         "threads": args.threads, "clips_per_second": args.batch / median, "seconds_per_batch": median,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "torch": torch.__version__,
+        "cpu_seconds_per_batch": cpu_per_batch, "clips_per_cpu_second": args.batch / cpu_per_batch,
     }, sort_keys=True))
 
 

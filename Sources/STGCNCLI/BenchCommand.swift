@@ -106,11 +106,13 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<warmup { step() }
         network.profiler = profiler
         var times: [Double] = []
+        let cpuStart = Self.processCPUSeconds()
         for _ in 0..<repeats {
             let start = DispatchTime.now().uptimeNanoseconds
             step()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
+        let cpuPerBatch = (Self.processCPUSeconds() - cpuStart) / Double(repeats)
         network.profiler = nil
         times.sort()
         let median = times[times.count / 2]
@@ -126,6 +128,7 @@ struct BenchCommand: ParsableCommand {
                 "threads": Parallel.workerCount, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
                 "gflop_per_clip": perClip / 1e9, "gflops": gflops, "roof_gflops": roof, "fraction_of_roof": gflops / roof,
                 "peak_rss_bytes": rss, "blas": BLAS.backendDescription, "repeats": repeats,
+                "cpu_seconds_per_batch": cpuPerBatch, "clips_per_cpu_second": Double(batchSize) / cpuPerBatch,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -182,6 +185,18 @@ struct BenchCommand: ParsableCommand {
         times.removeFirst()
         times.sort()
         return 2 * Double(n * n * n) / times[1] / 1e9
+    }
+
+    /// User plus system CPU time of the whole process so far, in seconds (all threads).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// The process's peak resident set size in bytes.

@@ -9,6 +9,8 @@ public protocol ActionRecognitionModel: ParameterContainer {
     var classCount: Int { get }
     /// The logits `(N, classCount)` for a batch `(N, C, T, V, M)` in `mode`.
     func forward(_ input: Tensor, mode: ForwardMode) -> Tensor
+    /// Evaluation-mode logits without keeping anything for `backward` (the fastest way to predict).
+    func infer(_ input: Tensor) -> Tensor
     /// Back-propagates `dL/dlogits` through the last retaining `forward`, accumulating every
     /// parameter's gradient; returns `dL/dinput`.
     @discardableResult

@@ -119,10 +119,13 @@ public final class BatchNorm: ParameterContainer {
             self.mean = mean
             self.inverseStd = inverseStd
             usedBatchStatistics = mode.usesBatchStatistics
-        } else {
-            input = Tensor(shape: [0])
         }
         return (scale, shift)
+    }
+
+    /// Drops what the last retaining forward kept for `backward`.
+    public func releaseActivations() {
+        input = Tensor(shape: [0])
     }
 
     /// Normalizes `x` of shape `(S, C, …)`.

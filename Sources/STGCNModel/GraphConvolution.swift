@@ -112,11 +112,14 @@ public final class GraphConvolution: ParameterContainer {
         if mode.retainsActivations {
             input = x
             sparse = graph
-        } else {
-            input = Tensor(shape: [0])
-            sparse = nil
         }
         return y
+    }
+
+    /// Drops what the last retaining forward kept for `backward`.
+    public func releaseActivations() {
+        input = Tensor(shape: [0])
+        sparse = nil
     }
 
     /// For rows `r` (a row is the `V` joints of one (channel, frame)) of one sample:

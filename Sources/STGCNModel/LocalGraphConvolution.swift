@@ -107,17 +107,21 @@ public final class LocalGraphConvolution: ParameterContainer {
                 }
             }
         }
+        // Inference writes nothing to the layer, so clips may run through it concurrently.
         if mode.retainsActivations {
             gathered = input
             edgeValues = values
             inputShape = x.shape
-        } else {
-            gathered = []
-            edgeValues = []
-            inputShape = []
         }
         return Tensor(shape: [samples, cout, frames, joints],
                       scalars: Self.sampleMajor(output, samples: samples, channels: cout, frames: frames, joints: joints))
+    }
+
+    /// Drops what the last retaining forward kept for `backward`.
+    public func releaseActivations() {
+        gathered = []
+        edgeValues = []
+        inputShape = []
     }
 
     /// Returns `(dL/dx, dL/dA)` for the last retaining `forward` and accumulates the weight and

@@ -130,12 +130,23 @@ public final class STGCNBlock: ParameterContainer {
             rectifiedMiddle = middle
             output = y
             dropoutMask = mask
-        } else {
-            rectifiedMiddle = Tensor(shape: [0])
-            output = Tensor(shape: [0])
-            dropoutMask = nil
         }
         return y
+    }
+
+    /// Drops everything kept for `backward` by the last retaining forward.
+    public func releaseActivations() {
+        rectifiedMiddle = Tensor(shape: [0])
+        output = Tensor(shape: [0])
+        dropoutMask = nil
+        spatial.releaseActivations()
+        normalizationBefore.releaseActivations()
+        temporalConvolution.releaseActivations()
+        normalizationAfter.releaseActivations()
+        if case .projection(let convolution, let norm) = residual {
+            convolution.releaseActivations()
+            norm.releaseActivations()
+        }
     }
 
     /// Returns `(dL/dx, dL/dA_effective)` (dL/dA empty for the baseline TCN) and accumulates every parameter gradient of the block.

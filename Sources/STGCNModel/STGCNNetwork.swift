@@ -151,8 +151,33 @@ public final class STGCNNetwork: ActionRecognitionModel {
 
     /// Evaluation-mode logits `(N, classCount)` without keeping anything for `backward`:
     /// the fastest, lowest-memory way to predict.
+    ///
+    /// Clips are independent in evaluation mode, so a batch runs clip by clip, one clip per
+    /// worker thread, each through the whole network while its activations are still in cache.
     public func infer(_ input: Tensor) -> Tensor {
-        forward(input, mode: .inference)
+        precondition(input.shape.count == 5, "ST-GCN input must be (N, C, T, V, M), got \(input.shape)")
+        releaseActivations()
+        let clips = input.shape[0], classes = configuration.classCount
+        guard clips > 1, Parallel.workerCount > 1, profiler == nil else { return forward(input, mode: .inference) }
+        let perClip = input.count / clips
+        var logits = Tensor(shape: [clips, classes])
+        logits.scalars.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(clips) { clip, _ in
+                var shape = input.shape
+                shape[0] = 1
+                let one = Tensor(shape: shape, scalars: Array(input.scalars[(clip * perClip)..<((clip + 1) * perClip)]))
+                let result = forward(one, mode: .inference)
+                for j in 0..<classes { out[clip * classes + j] = result.scalars[j] }
+            }
+        }
+        return logits
+    }
+
+    /// Drops every activation kept for `backward` (e.g. after training, before serving).
+    public func releaseActivations() {
+        dataNormalization.releaseActivations()
+        classifier.releaseActivations()
+        for block in blocks { block.releaseActivations() }
     }
 
     /// The logits `(N, classCount)` for a batch `(N, C, T, V, M)` in `mode`.
@@ -161,7 +186,7 @@ public final class STGCNNetwork: ActionRecognitionModel {
         precondition(shape.count == 5, "ST-GCN input must be (N, C, T, V, M), got \(shape)")
         precondition(shape[1] == configuration.inputChannels && shape[3] == graph.jointCount,
                      "input \(shape) does not match C = \(configuration.inputChannels), V = \(graph.jointCount)")
-        inputShape = shape
+        if mode.retainsActivations { inputShape = shape }
         var x = profiled(profiler, .dataNormalization, .forward) { normalizeInput(input, mode: mode) }
         for (index, block) in blocks.enumerated() {
             x = block.forward(x, adjacency: effectiveAdjacency(block: index), support: support, mode: mode)
@@ -243,7 +268,7 @@ public final class STGCNNetwork: ActionRecognitionModel {
     private func classify(_ x: Tensor, persons m: Int, mode: ForwardMode) -> Tensor {
         let (samples, channels, frames, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let n = samples / m
-        pooledShape = (samples, channels, frames, joints)
+        if mode.retainsActivations { pooledShape = (samples, channels, frames, joints) }
         var features = Tensor(shape: [n, channels, 1, 1])
         let plane = frames * joints
         let scale = 1 / Float(plane * m)

@@ -32,6 +32,16 @@ public enum SpatialConvolution {
         }
     }
 
+    /// Drops what the last retaining forward kept for `backward`.
+    func releaseActivations() {
+        switch self {
+        case .shared(let layer): layer.releaseActivations()
+        case .tiedDistance(let layer): layer.convolution.releaseActivations()
+        case .local(let layer): layer.releaseActivations()
+        case .pointwise(let layer): layer.releaseActivations()
+        }
+    }
+
     /// `(dL/dx, dL/dA)`; dL/dA is empty for `.pointwise`.
     func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
         switch self {

@@ -56,7 +56,7 @@ public final class TemporalConvolution: ParameterContainer {
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
                      "TemporalConvolution(\(inputChannels)→\(outputChannels)) got shape \(x.shape)")
-        input = mode.retainsActivations ? x : Tensor(shape: [0])
+        if mode.retainsActivations { input = x }
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
         let outFrames = outputLength(forInputLength: frames)
         var y = Tensor(uninitializedShape: [samples, outputChannels, outFrames, joints])
@@ -111,6 +111,11 @@ public final class TemporalConvolution: ParameterContainer {
             }
         }
         return y
+    }
+
+    /// Drops what the last retaining forward kept for `backward`.
+    public func releaseActivations() {
+        input = Tensor(shape: [0])
     }
 
     /// Returns dL/dx for the last retaining `forward` and accumulates the weight and bias gradients.

@@ -65,6 +65,13 @@ public final class TwoStreamNetwork: ActionRecognitionModel {
         return logits
     }
 
+    /// Evaluation-mode logits, each stream through its fastest inference path.
+    public func infer(_ input: Tensor) -> Tensor {
+        var logits = motionStream.infer(Self.motion(input))
+        addInPlace(&logits.scalars, originStream.infer(input).scalars)
+        return logits
+    }
+
     /// The logits in training or evaluation mode, keeping activations for `backward`.
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         forward(input, mode: ForwardMode(training: training))

@@ -35,8 +35,11 @@ public enum Parallel {
     /// Calls `body(index, worker)` for every index in `0..<count`, spread over the workers;
     /// `worker` is in `0..<min(workerCount, count)` and lets each worker own scratch memory.
     /// Indices are assigned round-robin, so equal-cost items balance.
+    ///
+    /// Calls made from inside a `forEach` body run serially on the calling worker, so work that is
+    /// already spread over the workers (e.g. one clip per worker) does not oversubscribe the cores.
     public static func forEach(_ count: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
-        let workers = min(workerCount, count)
+        let workers = isInsideWorker ? 1 : min(workerCount, count)
         if workers <= 1 {
             for index in 0..<count { body(index, 0) }
             return
@@ -44,14 +47,25 @@ public enum Parallel {
         withoutActuallyEscaping(body) { body in
             let box = UncheckedBox(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let wasInside = isInsideWorker
+                isInsideWorker = true
                 var index = worker
                 while index < count {
                     box.value(index, worker)
                     index += workers
                 }
+                isInsideWorker = wasInside
             }
         }
     }
+
+    /// Whether the current thread is running a `forEach` body (thread-local).
+    private static var isInsideWorker: Bool {
+        get { Thread.current.threadDictionary[insideWorkerKey] as? Bool ?? false }
+        set { Thread.current.threadDictionary[insideWorkerKey] = newValue }
+    }
+
+    private static let insideWorkerKey = "swift-stgcn.Parallel.insideWorker"
 
     /// Splits `0..<count` into at most `workerCount` contiguous ranges and calls `body` on each in parallel.
     public static func forEachRange(_ count: Int, minimumChunk: Int = 1, _ body: (_ range: Range<Int>, _ worker: Int) -> Void) {

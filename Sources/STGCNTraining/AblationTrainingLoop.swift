@@ -71,7 +71,7 @@ public struct AblationTrainingLoop: VariantTrainer {
         var generator = SeededGenerator(seed: Self.derive(settings.seed, 4))
         for indices in data.test.batches(batchSize: settings.testBatchSize, shuffle: false, dropLast: false, seed: 0) {
             let batch = try data.test.batch(indices: indices, using: &generator)
-            let logits = model.forward(Tensor(shape: batch.shape, scalars: batch.values), mode: .inference)
+            let logits = model.infer(Tensor(shape: batch.shape, scalars: batch.values))
             for rank in Self.ranks(logits, labels: batch.labels) {
                 if rank == 0 { top1 += 1 }
                 if rank < k { top5 += 1 }

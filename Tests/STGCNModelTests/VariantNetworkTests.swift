@@ -100,6 +100,24 @@ final class VariantNetworkTests: XCTestCase {
         ])
     }
 
+    func testInferenceEqualsEvaluationForEveryVariant() throws {
+        let x = Tensor(shape: [3, 2, 7, 4, 2], scalars: GradientChecker.random(3 * 2 * 7 * 4 * 2, seed: 41))
+        let models: [any ActionRecognitionModel] = [
+            try Self.makeNetwork(.baselineTCN, strategy: .uniform, importance: false),
+            try Self.makeNetwork(.localConvolution, strategy: .spatial, importance: true),
+            try Self.makeNetwork(.distanceTied, strategy: .distance, importance: true),
+            try TwoStreamNetwork(configuration: ModelConfiguration(inputChannels: 2, classCount: 3, layout: Self.chain)),
+        ]
+        for (index, model) in models.enumerated() {
+            if index == 3 { Self.randomize(model, seed: 42) }
+            // Clip-parallel inference (each worker runs whole clips through shared layers) must
+            // compute what the batched evaluation pass computes.
+            let fast = model.infer(x), plain = model.forward(x, mode: .evaluation)
+            let worst = zip(fast.scalars, plain.scalars).map { abs($0 - $1) }.max() ?? .infinity
+            XCTAssertLessThan(worst, 1e-4 * max(1, plain.scalars.map { abs($0) }.max() ?? 0), "model \(index)")
+        }
+    }
+
     func testVariantValidation() {
         XCTAssertThrowsError(try STGCNNetwork(configuration: ModelConfiguration(
             classCount: 3, layout: .openpose, strategy: .spatial, variant: .distanceTied)))
