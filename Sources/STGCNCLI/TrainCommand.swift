@@ -45,7 +45,10 @@ struct TrainCommand: ParsableCommand {
 
         // Everything that can fail fast is checked before the work directory is touched.
         let data: TrainingDataSet
-        do { data = try TrainingDataSet.load(settings) } catch { throw CLIError("\(error)") }
+        do {
+            data = try TrainingDataSet.load(settings)
+            try Trainer.validate(configuration: settings, data: data)
+        } catch { throw CLIError("\(error)") }
         let network: STGCNNetwork
         do { network = try STGCNNetwork(configuration: settings.model) } catch {
             throw CLIError("\(settings.experiment.source.path): \(error.description)")

@@ -13,11 +13,15 @@ public enum BuiltInRecipe {
     work_dir: ./work_dir/synthetic
     feeder: synthetic
     train_feeder_args:
-      samples_per_class: 40
-      frames: 48
+      samples_per_class: 24
+      frames: 32
+      center: true
+      persons: 1
     test_feeder_args:
-      samples_per_class: 12
-      frames: 48
+      samples_per_class: 8
+      frames: 32
+      center: true
+      persons: 1
     model: net.st_gcn.Model
     model_args:
       in_channels: 3
@@ -28,13 +32,13 @@ public enum BuiltInRecipe {
         layout: 'ntu-rgb+d'
         strategy: 'spatial'
     weight_decay: 0.0001
-    base_lr: 0.1
-    step: [6, 8]
-    batch_size: 16
+    base_lr: 0.05
+    step: [8, 11]
+    batch_size: 8
     test_batch_size: 32
-    num_epoch: 10
+    num_epoch: 12
     eval_interval: 2
-    save_interval: 10
+    save_interval: 12
     log_interval: 10
     seed: 1
 

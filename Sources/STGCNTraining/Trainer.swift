@@ -83,14 +83,19 @@ public final class Trainer {
         schedule = StepLearningRateSchedule(baseLearningRate: Float(configuration.baseLearningRate), steps: configuration.steps)
         state = TrainingState(epoch: configuration.startEpoch, seed: configuration.seed,
                               batchSize: configuration.batchSize, trainSampleCount: data.train.count)
-        guard data.train.count >= configuration.batchSize else {
-            throw TrainingError.mismatch("batch_size \(configuration.batchSize) is larger than the \(data.train.count) training samples; with drop_last no batch would remain")
-        }
+        try Self.validate(configuration: configuration, data: data)
         network.initializeWeights(seed: RunSeeds.derive(configuration.seed, 0x1417))
         if let weights = configuration.experiment.weights {
             let report = try WeightsFile.load(weights, into: network, ignoring: configuration.ignoreWeights)
             log.line("Loaded \(report.loaded.count) tensors from \(weights.path)"
                      + (report.skipped.isEmpty ? "" : " (skipped \(report.skipped.count): \(report.skipped.prefix(6).joined(separator: ", "))\(report.skipped.count > 6 ? ", …" : ""))"))
+        }
+    }
+
+    /// The checks that need the data: at least one full training batch (drop_last).
+    public static func validate(configuration: TrainingConfiguration, data: TrainingDataSet) throws(TrainingError) {
+        guard data.train.count >= configuration.batchSize else {
+            throw .mismatch("batch_size \(configuration.batchSize) is larger than the \(data.train.count) training samples; with drop_last no batch would remain")
         }
     }
 

@@ -25,22 +25,30 @@ public struct FeederArguments: Sendable, Equatable {
     public var frames: Int
     /// `variable_length` (synthetic feeder): motion fills 60–100% of the frames, zeros after.
     public var variableLength: Bool
+    /// `center` (synthetic feeder): subtract each clip's first-frame position of the layout's
+    /// center joint (person 1) from every non-missing joint's coordinates, as later toolboxes'
+    /// NTU pre-normalization does; the camera offset then need not be learned.
+    public var center: Bool
+    /// `persons` (synthetic feeder): M, 2 (the NTU format) or 1 (the first person only, half the work).
+    public var persons: Int
 
     /// Arguments with the official defaults (no augmentation) and synthetic defaults.
     public init(dataPath: URL? = nil, labelPath: URL? = nil, options: FeederOptions = FeederOptions(),
-                samplesPerClass: Int = 20, frames: Int = 64, variableLength: Bool = false) {
+                samplesPerClass: Int = 20, frames: Int = 64, variableLength: Bool = false, center: Bool = false, persons: Int = 2) {
         self.dataPath = dataPath
         self.labelPath = labelPath
         self.options = options
         self.samplesPerClass = samplesPerClass
         self.frames = frames
         self.variableLength = variableLength
+        self.center = center
+        self.persons = persons
     }
 
     /// The keys a feeder argument mapping may hold.
     public static let knownKeys: Set<String> = [
         "data_path", "label_path", "random_choose", "random_shift", "random_move", "window_size", "debug", "mmap",
-        "samples_per_class", "frames", "variable_length",
+        "samples_per_class", "frames", "variable_length", "center", "persons",
     ]
 }
 
@@ -185,6 +193,11 @@ public struct TrainingConfiguration: Sendable {
             arguments.samplesPerClass = try count("samples_per_class", key == "train_feeder_args" ? 20 : 8)
             arguments.frames = try count("frames", 64)
             arguments.variableLength = try flag("variable_length")
+            arguments.center = try flag("center")
+            arguments.persons = try count("persons", 2)
+            if arguments.persons > 2, let n = fields["persons"] {
+                throw reader.error(n, key: "\(key).persons", "must be 1 or 2, got \(arguments.persons)")
+            }
             if kind == .official {
                 guard arguments.dataPath != nil else {
                     throw reader.error(node, key: "\(key).data_path", "missing; expected the .npy data file")

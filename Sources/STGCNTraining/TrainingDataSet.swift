@@ -69,8 +69,41 @@ public struct TrainingDataSet {
         let set = try generator.makeDataset(samplesPerClass: arguments.samplesPerClass, frames: arguments.frames,
                                             split: split, layout: layout)
         let joints = layout == .ntuRGBD ? 25 : 18
-        return try Feeder(data: set.data, shape: [set.labels.count, 3, arguments.frames, joints, 2],
+        var data = set.data
+        if arguments.center {
+            centerClips(&data, count: set.labels.count, frames: arguments.frames, joints: joints,
+                        coordinates: layout == .ntuRGBD ? 3 : 2, centerJoint: layout == .ntuRGBD ? 20 : 1)
+        }
+        if arguments.persons == 1 {
+            data = stride(from: 0, to: data.count, by: 2).map { data[$0] }  // M is the innermost axis
+        }
+        return try Feeder(data: data, shape: [set.labels.count, 3, arguments.frames, joints, arguments.persons],
                           labels: set.labels, names: set.names, options: arguments.options)
+    }
+
+    /// Subtracts, per clip, the first non-missing position of person 1's `centerJoint` from the
+    /// first `coordinates` channels of every non-missing joint (zeros stay zeros).
+    static func centerClips(_ data: inout [Float], count: Int, frames: Int, joints: Int, coordinates: Int, centerJoint: Int) {
+        let persons = 2, channels = 3
+        let clipSize = channels * frames * joints * persons
+        func index(_ n: Int, _ c: Int, _ t: Int, _ v: Int, _ m: Int) -> Int {
+            n * clipSize + ((c * frames + t) * joints + v) * persons + m
+        }
+        for n in 0..<count {
+            guard let t0 = (0..<frames).first(where: { t in (0..<channels).contains { data[index(n, $0, t, centerJoint, 0)] != 0 } }) else {
+                continue
+            }
+            let origin = (0..<coordinates).map { data[index(n, $0, t0, centerJoint, 0)] }
+            for t in 0..<frames {
+                for v in 0..<joints {
+                    for m in 0..<persons {
+                        let present = (0..<channels).contains { data[index(n, $0, t, v, m)] != 0 }
+                        guard present else { continue }
+                        for c in 0..<coordinates { data[index(n, c, t, v, m)] -= origin[c] }
+                    }
+                }
+            }
+        }
     }
 
     static func open(_ arguments: FeederArguments) throws -> Feeder {
