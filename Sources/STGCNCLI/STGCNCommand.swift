@@ -6,7 +6,8 @@ struct STGCNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stgcn",
         abstract: "Skeleton-based action recognition with ST-GCN, compatible with the official PyTorch code.",
-        subcommands: [TrainCommand.self, TestCommand.self, PredictCommand.self, DemoCommand.self, InferCommand.self, GraphCommand.self, BenchCommand.self],
+        subcommands: [TrainCommand.self, TestCommand.self, PredictCommand.self, DemoCommand.self, InferCommand.self, GraphCommand.self,
+                      BenchCommand.self, GendataCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 }
