@@ -2,6 +2,7 @@ import XCTest
 import SkeletonFormats
 import STGCNTestSupport
 import STGCNModel
+import STGCNTensor
 @testable import STGCNTraining
 
 final class TrainerTests: XCTestCase {
@@ -107,17 +108,26 @@ final class TrainerTests: XCTestCase {
         try FileManager.default.createDirectory(at: settings.workDirectory, withIntermediateDirectories: true)
         let trainer = try Trainer(configuration: settings, network: try STGCNNetwork(configuration: settings.model),
                                   data: try TrainingDataSet.load(settings), log: try TrainingLog(file: nil, echo: false))
+        // The loss on the whole training set at once (batch statistics of all 24 clips: a steadier
+        // measure than the per-batch losses of 4-clip batches).
+        func wholeSetLoss() throws -> Float {
+            var generator = SeededGenerator(seed: 0)
+            let all = try trainer.data.train.batch(indices: Array(0..<trainer.data.train.count), using: &generator)
+            let logits = trainer.network.forward(Tensor(shape: all.shape, scalars: all.values), training: true)
+            return CrossEntropy.lossAndGradient(logits: logits, labels: all.labels).loss
+        }
+        let before = try wholeSetLoss()
         try trainer.run()
+        let after = try wholeSetLoss()
+        XCTAssertLessThan(after, 0.6 * before, "loss on the training set before \(before), after \(after)")
         let history = trainer.state.history
         print("tiny task (train loss, train accuracy, top-1):", history.map { ($0.trainLoss, $0.trainAccuracy, $0.evaluation?.top1 ?? -1) })
         XCTAssertEqual(history.count, 6)
         for (rate, expected) in zip(history.map(\.learningRate), [0.01, 0.01, 0.01, 0.01, 0.001, 0.001]) {
             XCTAssertEqual(rate, expected, accuracy: 1e-12)
         }
-        XCTAssertLessThan(history.last?.trainLoss ?? 9, history.first?.trainLoss ?? 0)
-        // Training-mode accuracy: 36 steps on 6-frame clips are too few for the BN running
-        // statistics that evaluation uses to settle, so eval accuracy is not asserted here.
-        XCTAssertGreaterThanOrEqual(history.last?.trainAccuracy ?? 0, 0.75, "\(history.map(\.trainAccuracy))")
+        // 36 steps of 4-clip batches on 6-frame clips are too few for the BN running statistics
+        // that evaluation uses to settle, so eval accuracy is not asserted here.
         XCTAssertEqual(trainer.lastEvaluation?.sampleCount, 12)
         for name in ["epoch3_model.safetensors", "epoch6_model.safetensors", "checkpoint.safetensors", "metrics.jsonl", "report.html"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: trainer.files.directory.appendingPathComponent(name).path), name)
