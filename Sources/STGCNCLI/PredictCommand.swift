@@ -38,7 +38,7 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per sample instead of text.")
     var json = false
 
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
     func validate() throws {
@@ -47,7 +47,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { BLAS.setThreadCount(threads) }
+        if let threads { Parallel.setWorkerCount(threads) }
         let experiment: ExperimentConfiguration
         do {
             experiment = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config), unknownKeys: .warn)

@@ -26,14 +26,14 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Class names, one per line (label_name.txt), for the CSV files.")
     var labels: String?
 
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Config keys as options: --key value.", valueName: "--key value"))
     var overrides: [String] = []
 
     func run() throws {
-        if let threads { BLAS.setThreadCount(threads) }
+        if let threads { Parallel.setWorkerCount(threads) }
         let settings: TrainingConfiguration
         do {
             settings = try TrainingConfiguration(contentsOf: URL(fileURLWithPath: config),

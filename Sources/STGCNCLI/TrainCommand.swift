@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from work_dir/checkpoint.safetensors (same config, seed and batch size).")
     var resume = false
 
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Config keys as options: --key value.", valueName: "--key value"))
@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { BLAS.setThreadCount(threads) }
+        if let threads { Parallel.setWorkerCount(threads) }
         let settings: TrainingConfiguration
         do {
             let parsed = try ConfigurationOverride.parse(overrides)
@@ -83,7 +83,7 @@ struct TrainCommand: ParsableCommand {
         log.line(String(format: "recipe: SGD lr %g, step %@, momentum 0.9, nesterov %@, weight decay %g, batch %d, epochs %d, seed %d",
                         settings.baseLearningRate, "\(settings.steps)", settings.nesterov ? "on" : "off", settings.weightDecay,
                         settings.batchSize, settings.epochCount, Int(settings.seed)))
-        log.line("BLAS: \(BLAS.backendDescription), \(BLAS.threadCount) thread(s); work_dir: \(workDirectory.path)")
+        log.line("BLAS: \(BLAS.backendDescription); \(Parallel.workerCount) worker thread(s); work_dir: \(workDirectory.path)")
 
         let interrupt = InterruptFlag(onFirst: "interrupt: saving a checkpoint after this batch (press Ctrl-C again to quit now)")
         trainer.shouldStop = { interrupt.isRaised }

@@ -21,7 +21,7 @@ public enum Evaluation {
                 let part = Array(indices[start..<min(indices.count, start + max(1, chunk))])
                 var generator = SeededGenerator(seed: RunSeeds.derive(seed, 0xE7A1, UInt64(index), UInt64(start)))
                 let batch = try feeder.batch(indices: part, using: &generator)
-                let output = network.forward(Tensor(shape: batch.shape, scalars: batch.values), training: false)
+                let output = network.infer(Tensor(shape: batch.shape, scalars: batch.values))
                 logits.append(contentsOf: output.scalars)
                 labels.append(contentsOf: batch.labels)
                 start += part.count
