@@ -12,7 +12,8 @@ struct AblationCommand: ParsableCommand {
         The config is an official training config (model_args, train_feeder_args, test_feeder_args, batch_size, \
         base_lr, step, weight_decay, num_epoch, seed); `feeder: synthetic` uses the built-in synthetic actions \
         (feeder args samples_per_class, frames). Variants: \(AblationVariant.all.map(\.name).joined(separator: ", ")) \
-        (default: the seven Table 1 rows). Writes ablation.md and ablation.json to the work directory.
+        (default: the seven Table 1 rows). Single-stream variants are trained by the same Trainer as `stgcn train` \
+        (logs, metrics and checkpoints in <work dir>/<variant>/); the table goes to ablation.md and ablation.json.
         """)
 
     @Option(name: .shortAndLong, help: "The base training config (YAML).")
@@ -24,7 +25,7 @@ struct AblationCommand: ParsableCommand {
     @Option(help: "Epochs per variant (default: the config's num_epoch).")
     var epochs: Int?
 
-    @Option(help: "Where to write ablation.md and ablation.json (default: the config's work_dir, else ./work_dir/ablation).")
+    @Option(help: "Where to write ablation.md, ablation.json and one work directory per variant (default: the config's work_dir).")
     var workDir: String?
 
     @Option(help: "Worker threads (default: all cores).")
@@ -41,35 +42,44 @@ struct AblationCommand: ParsableCommand {
     func run() throws {
         if let threads { Parallel.setWorkerCount(threads) }
         let url = URL(fileURLWithPath: config)
-        let experiment: ExperimentConfiguration
-        do { experiment = try ExperimentConfiguration(contentsOf: url) } catch { throw CLIError(error.description) }
+        var training: TrainingConfiguration
+        do {
+            training = try TrainingConfiguration(contentsOf: url)
+        } catch { throw CLIError(error.description) }
+        if let epochs { training.epochCount = epochs }
         let study: AblationStudy
         do {
-            study = try AblationStudy(base: experiment.model, variants: try AblationStudy.variants(named: variants))
+            study = try AblationStudy(base: training.model, variants: try AblationStudy.variants(named: variants))
         } catch { throw CLIError("\(config): \(error.description)") }
         for (variant, parameters) in study.parameterCounts() {
             emit("\(variant.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(parameters).leftPadded(9)) parameters  (\(variant.title))")
         }
         if countOnly { return }
+        for warning in training.warnings { emit("warning: \(warning)") }
 
-        var settings: AblationSettings
-        do { settings = try AblationSettings(contentsOf: url) } catch { throw CLIError(error.description) }
-        if let epochs { settings.epochs = epochs }
-        let data: AblationData
-        do { data = try AblationData(settings: settings, model: experiment.model) } catch { throw CLIError("\(error)") }
-        let directory = workDir.map { URL(fileURLWithPath: $0) } ?? settings.workDirectory
-            ?? URL(fileURLWithPath: "work_dir/ablation")
+        let data: TrainingDataSet
+        do {
+            data = try TrainingDataSet.load(training)
+            try Trainer.validate(configuration: training, data: data)
+        } catch { throw CLIError("\(error)") }
+        guard let test = data.test else {
+            throw CLIError("\(config): test_feeder_args is missing; the ablation evaluates every variant on it")
+        }
+        let directory = workDir.map { URL(fileURLWithPath: $0) } ?? training.workDirectory
         let shape = data.train.sampleShape
-        let dataDescription = settings.synthetic
-            ? "synthetic actions, \(experiment.model.layout.name), T = \(shape[1])"
+        let dataDescription = training.feeder == .synthetic
+            ? "synthetic actions, \(training.model.layout.name), T = \(shape[1])"
             : "\(data.train.source), T = \(shape[1])"
         let setup = AblationReport.Setup(
-            config: config, data: dataDescription, trainSamples: data.train.count, testSamples: data.test.count,
-            epochs: settings.epochs, batchSize: settings.batchSize, baseLearningRate: Double(settings.baseLearningRate),
-            steps: settings.steps, weightDecay: Double(settings.weightDecay), seed: settings.seed,
+            config: config, data: dataDescription, trainSamples: data.train.count, testSamples: test.count,
+            epochs: training.epochCount, batchSize: training.batchSize, baseLearningRate: training.baseLearningRate,
+            steps: training.steps, weightDecay: training.weightDecay, seed: training.seed,
             threads: Parallel.workerCount, blas: BLAS.backendDescription)
-        emit("Training \(study.variants.count) variants: \(dataDescription), \(data.train.count) train / \(data.test.count) test, \(settings.epochs) epochs")
-        let trainer = AblationTrainingLoop(settings: settings, data: data)
+        emit("Training \(study.variants.count) variants: \(dataDescription), \(data.train.count) train / \(test.count) test, \(training.epochCount) epochs; per-variant logs in \(directory.path)/<variant>/")
+        // Single-stream variants: the shared Trainer (what `stgcn train` runs); the two-stream
+        // network: the built-in loop, with the same recipe and seeds.
+        let fallback = AblationTrainingLoop(settings: AblationSettings(training), data: AblationData(train: data.train, test: test))
+        let trainer = SharedTrainerVariantTrainer(configuration: training, data: data, workDirectory: directory, fallback: fallback)
         let results: [AblationResult]
         do {
             results = try study.run(trainer: trainer, log: emit, completed: { partial in

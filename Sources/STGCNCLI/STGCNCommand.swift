@@ -7,9 +7,10 @@ struct STGCNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stgcn",
         abstract: "Skeleton-based action recognition with ST-GCN, compatible with the official PyTorch code.",
-        subcommands: [DemoCommand.self, InferCommand.self, GraphCommand.self, BenchCommand.self, ConvertCommand.self,
-                      ExportONNXCommand.self, GendataCommand.self, AblationCommand.self],
-        defaultSubcommand: DemoCommand.self
+        subcommands: [TrainCommand.self, TestCommand.self, PredictCommand.self, DemoCommand.self, InferCommand.self,
+                      GraphCommand.self, BenchCommand.self, ConvertCommand.self, ExportONNXCommand.self,
+                      GendataCommand.self, AblationCommand.self],
+        defaultSubcommand: TrainCommand.self
     )
 
     static func main() {

@@ -51,6 +51,33 @@ public struct AblationSettings: Sendable {
     /// `seed`: weights, shuffling, augmentation and dropout of every variant derive from it.
     public var seed: UInt64
 
+    /// The settings of a configuration read by the shared reader (`stgcn train`'s), so that
+    /// the built-in loop and the `Trainer` use the same values and defaults.
+    public init(_ training: TrainingConfiguration) {
+        synthetic = training.feeder == .synthetic
+        func arguments(_ feeder: STGCNTraining.FeederArguments?) -> FeederArguments {
+            var result = FeederArguments()
+            guard let feeder else { return result }
+            result.dataPath = feeder.dataPath
+            result.labelPath = feeder.labelPath
+            result.options = feeder.options
+            result.samplesPerClass = feeder.samplesPerClass
+            result.frames = feeder.frames
+            return result
+        }
+        train = arguments(training.trainFeeder)
+        test = arguments(training.testFeeder)
+        workDirectory = training.workDirectory
+        batchSize = training.batchSize
+        testBatchSize = training.testBatchSize
+        baseLearningRate = Float(training.baseLearningRate)
+        steps = training.steps
+        weightDecay = Float(training.weightDecay)
+        nesterov = training.nesterov
+        epochs = training.epochCount
+        seed = training.seed
+    }
+
     /// Reads the training keys of `url` (the model keys are read by `ExperimentConfiguration`).
     public init(contentsOf url: URL) throws(ConfigurationError) {
         let path = url.path

@@ -56,7 +56,7 @@ public struct AblationStudy {
         for (index, variant) in variants.enumerated() {
             let model = try variant.architecture.makeModel(configuration: variant.configuration(from: base))
             log("[\(index + 1)/\(variants.count)] \(variant.name) — \(variant.title): \(model.parameterCount) parameters")
-            let scores = try trainer.trainAndEvaluate(model, log: log)
+            let scores = try trainer.trainAndEvaluate(model, name: variant.name, log: log)
             log(String(format: "  test top-1 %.2f%%  top-5 %.2f%%  (%.1f s training)", 100 * scores.top1, 100 * scores.top5,
                        scores.trainingSeconds))
             results.append(AblationResult(name: variant.name, title: variant.title, parameters: model.parameterCount,

@@ -40,29 +40,34 @@ public struct ExperimentConfiguration: Sendable {
     ]
     static let graphArgumentKeys: Set<String> = ["layout", "strategy", "max_hop", "dilation"]
 
-    /// Reads and checks a configuration file.
+    /// Reads and checks a configuration file; unknown keys are errors.
     public init(contentsOf url: URL) throws(ConfigurationError) {
+        try self.init(contentsOf: url, unknownKeys: .reject)
+    }
+
+    /// Reads and checks a configuration file, applying command-line `overrides` first.
+    /// Unknown keys are errors or, with `.warn`, listed in `warnings`.
+    public init(contentsOf url: URL, unknownKeys: UnknownKeyPolicy,
+                overrides: [ConfigurationOverride] = []) throws(ConfigurationError) {
+        var document = try ConfigurationDocument(contentsOf: url, policy: unknownKeys, overrides: overrides)
+        try self.init(document: &document, source: url)
+    }
+
+    /// Reads a configuration held in memory; `source` names it in errors and anchors relative paths.
+    public init(yaml text: String, source: URL, unknownKeys: UnknownKeyPolicy,
+                overrides: [ConfigurationOverride] = []) throws(ConfigurationError) {
+        var document = try ConfigurationDocument(text: text, file: source.path, policy: unknownKeys, overrides: overrides)
+        try self.init(document: &document, source: source)
+    }
+
+    /// Warnings found while reading (unknown keys under `UnknownKeyPolicy.warn`).
+    public var warnings: [String] = []
+
+    init(document: inout ConfigurationDocument, source url: URL) throws(ConfigurationError) {
         let path = url.path
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(file: path, key: "", message: "cannot read the file (\(Self.reason(error)))")
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigurationError(file: path, key: "", message: "the file is empty; expected a YAML mapping")
-            }
-            root = node
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(file: path, key: "", message: "not valid YAML: \(error)")
-        }
-        let reader = NodeReader(file: path)
-        let top = try reader.mapping(root, key: "")
-        try reader.rejectUnknown(top, allowed: Self.knownTopLevelKeys, parent: "")
+        let reader = document.reader
+        let top = document.top
+        try document.checkUnknown(top, allowed: Self.knownTopLevelKeys, parent: "")
         source = url
         notApplicable = top.keys.filter { ["device", "use_gpu", "num_worker", "pavi_log"].contains($0) }.sorted()
 
@@ -78,7 +83,7 @@ public struct ExperimentConfiguration: Sendable {
             throw ConfigurationError(file: path, key: "model_args", message: "missing; expected the model's arguments")
         }
         let args = try reader.mapping(argsNode, key: "model_args")
-        try reader.rejectUnknown(args, allowed: Self.modelArgumentKeys, parent: "model_args")
+        try document.checkUnknown(args, allowed: Self.modelArgumentKeys, parent: "model_args")
         func required(_ key: String) throws(ConfigurationError) -> Node {
             guard let node = args[key] else {
                 throw reader.error(argsNode, key: "model_args.\(key)", "missing")
@@ -108,7 +113,7 @@ public struct ExperimentConfiguration: Sendable {
 
         let graphNode = try required("graph_args")
         let graphArgs = try reader.mapping(graphNode, key: "model_args.graph_args")
-        try reader.rejectUnknown(graphArgs, allowed: Self.graphArgumentKeys, parent: "model_args.graph_args")
+        try document.checkUnknown(graphArgs, allowed: Self.graphArgumentKeys, parent: "model_args.graph_args")
         guard let layoutNode = graphArgs["layout"] else {
             throw reader.error(graphNode, key: "model_args.graph_args.layout", "missing")
         }
@@ -161,6 +166,7 @@ public struct ExperimentConfiguration: Sendable {
         testBatchSize = try top["test_batch_size"].map { node throws(ConfigurationError) in
             try reader.integer(node, key: "test_batch_size")
         }
+        warnings = document.warnings
     }
 
     /// A relative path as written in an official config: relative to the working directory
@@ -176,112 +182,3 @@ public struct ExperimentConfiguration: Sendable {
     }
 }
 
-/// Typed access to YAML nodes that turns every surprise into a `ConfigurationError`.
-struct NodeReader {
-    let file: String
-
-    func error(_ node: Node, key: String, _ message: String) -> ConfigurationError {
-        ConfigurationError(file: file, key: key, line: node.mark.map { $0.line }, message: message)
-    }
-
-    func mapping(_ node: Node, key: String) throws(ConfigurationError) -> [String: Node] {
-        guard case .mapping(let mapping) = node else {
-            throw error(node, key: key, "expected a mapping of keys to values")
-        }
-        var result: [String: Node] = [:]
-        for (k, v) in mapping {
-            guard let name = k.string else { throw error(k, key: key, "keys must be strings") }
-            result[name] = v
-        }
-        return result
-    }
-
-    func rejectUnknown(_ mapping: [String: Node], allowed: Set<String>, parent: String) throws(ConfigurationError) {
-        let unknown = mapping.keys.filter { !allowed.contains($0) }.sorted()
-        guard let first = unknown.first, let node = mapping[first] else { return }
-        let prefix = parent.isEmpty ? "" : parent + "."
-        throw error(node, key: prefix + first,
-                    "unknown key\(unknown.count > 1 ? "s " + unknown.map { prefix + $0 }.joined(separator: ", ") : ""); known keys here: \(allowed.sorted().joined(separator: ", "))")
-    }
-
-    func string(_ node: Node, key: String) throws(ConfigurationError) -> String {
-        guard case .scalar(let scalar) = node else { throw error(node, key: key, "expected a string") }
-        return scalar.string
-    }
-
-    func integer(_ node: Node, key: String) throws(ConfigurationError) -> Int {
-        guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
-            throw error(node, key: key, "expected an integer, got \(Self.show(node))")
-        }
-        return value
-    }
-
-    func double(_ node: Node, key: String) throws(ConfigurationError) -> Double {
-        guard case .scalar(let scalar) = node, let value = Double(scalar.string), value.isFinite else {
-            throw error(node, key: key, "expected a number, got \(Self.show(node))")
-        }
-        return value
-    }
-
-    func boolean(_ node: Node, key: String) throws(ConfigurationError) -> Bool {
-        guard case .scalar(let scalar) = node else { throw error(node, key: key, "expected true or false") }
-        switch scalar.string.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default: throw error(node, key: key, "expected true or false, got \(Self.show(node))")
-        }
-    }
-
-    /// A layout: a built-in name, or a mapping `{name, num_node, edges: [[i, j], …], center}`.
-    func layout(_ node: Node, key: String) throws(ConfigurationError) -> SkeletonLayout {
-        if case .scalar(let scalar) = node {
-            do {
-                return try SkeletonLayout.named(scalar.string)
-            } catch {
-                throw self.error(node, key: key, error.description)
-            }
-        }
-        let fields = try mapping(node, key: key)
-        try rejectUnknown(fields, allowed: ["name", "num_node", "edges", "center", "joint_names"], parent: key)
-        guard let countNode = fields["num_node"] else { throw error(node, key: key + ".num_node", "missing") }
-        guard let edgesNode = fields["edges"] else { throw error(node, key: key + ".edges", "missing") }
-        guard let centerNode = fields["center"] else { throw error(node, key: key + ".center", "missing") }
-        let count = try integer(countNode, key: key + ".num_node")
-        let center = try integer(centerNode, key: key + ".center")
-        guard case .sequence(let edgeList) = edgesNode else {
-            throw error(edgesNode, key: key + ".edges", "expected a list of [i, j] pairs")
-        }
-        var edges: [(Int, Int)] = []
-        for (index, edgeNode) in edgeList.enumerated() {
-            guard case .sequence(let pair) = edgeNode, pair.count == 2 else {
-                throw error(edgeNode, key: key + ".edges[\(index)]", "expected a pair [i, j]")
-            }
-            edges.append((try integer(pair[0], key: key + ".edges[\(index)]"),
-                          try integer(pair[1], key: key + ".edges[\(index)]")))
-        }
-        var names: [String]?
-        if let namesNode = fields["joint_names"] {
-            guard case .sequence(let list) = namesNode else {
-                throw error(namesNode, key: key + ".joint_names", "expected a list of names")
-            }
-            var collected: [String] = []
-            for item in list { collected.append(try string(item, key: key + ".joint_names")) }
-            names = collected
-        }
-        let name = try fields["name"].map { n throws(ConfigurationError) in try string(n, key: key + ".name") } ?? "custom"
-        do {
-            return try SkeletonLayout(name: name, jointCount: count, edges: edges, center: center, jointNames: names)
-        } catch {
-            throw self.error(node, key: key, error.description)
-        }
-    }
-
-    static func show(_ node: Node) -> String {
-        switch node {
-        case .scalar(let scalar): return "\"\(scalar.string)\""
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        @unknown default: return "an unsupported node"
-        }
-    }
-}

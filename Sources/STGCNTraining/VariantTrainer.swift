@@ -1,12 +1,13 @@
 import STGCNModel
 
 /// Trains one freshly built model of the ablation study and evaluates it. The study calls it
-/// once per variant with identical settings; `AblationTrainingLoop` is the built-in one, and
-/// the package's full `Trainer` can stand behind this protocol as well.
+/// once per variant with identical settings: `SharedTrainerVariantTrainer` runs the package's
+/// `Trainer` (what `stgcn train` runs), `AblationTrainingLoop` is a minimal loop with the same
+/// recipe and seeds for models the `Trainer` does not take (the two-stream network).
 public protocol VariantTrainer {
     /// Initializes `model` from the run's seed, trains it and returns its test scores.
-    /// `log` receives one line per epoch.
-    func trainAndEvaluate(_ model: any ActionRecognitionModel, log: (String) -> Void) throws -> VariantScores
+    /// `name` is the variant's (e.g. for a per-variant work directory); `log` receives one line per epoch.
+    func trainAndEvaluate(_ model: any ActionRecognitionModel, name: String, log: (String) -> Void) throws -> VariantScores
 }
 
 /// What one trained variant scored.

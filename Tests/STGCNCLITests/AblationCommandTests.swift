@@ -43,11 +43,14 @@ final class AblationCommandTests: XCTestCase {
 
     func testTinySyntheticRunWritesTheTable() throws {
         let work = folder.appendingPathComponent("work")
-        let result = try CommandRunner.run(["ablation", "-c", try writeConfig(numClass: 13).path, "--variants", "baseline_tcn",
+        let result = try CommandRunner.run(["ablation", "-c", try writeConfig(numClass: 13).path, "--variants", "baseline_tcn,two_stream",
                                             "--work-dir", work.path])
         XCTAssertEqual(result.status, 0, result.error)
         XCTAssertTrue(result.output.contains("| `baseline_tcn` | Baseline TCN |"), result.output)
+        XCTAssertTrue(result.output.contains("| `two_stream` |"), result.output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("ablation.json").path))
+        // Single-stream variants run through the shared Trainer, which leaves its files per variant.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("baseline_tcn/metrics.jsonl").path))
     }
 
     func testErrorsAreOneLine() throws {

@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import STGCN
+
+/// `stgcn predict`: the top labels of one skeleton sequence (NTU `.skeleton`, Kinetics-skeleton
+/// JSON, OpenPose JSON folder) or of every sample of an `.npy`.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Print the top-5 actions of a skeleton sequence with their probabilities.",
+        discussion: """
+        Input kinds: an NTU RGB+D .skeleton file (x, y, z; padded to 300 frames as the official \
+        converter does), a Kinetics-skeleton .json clip, a folder of OpenPose *_keypoints.json \
+        files (one per frame), or a float32 .npy of shape (C, T, V, M) or (N, C, T, V, M).
+        """)
+
+    @Option(help: "Weights: .safetensors, .pt or .pth (a training checkpoint works too).")
+    var weights: String
+
+    @Option(name: .shortAndLong, help: "An official-format config with model_args (test.yaml or train.yaml).")
+    var config: String
+
+    @Option(help: "A .skeleton file, a Kinetics .json file, an OpenPose JSON folder, or an .npy file.")
+    var input: String
+
+    @Option(help: "Class names, one per line in label order (the official label_name.txt).")
+    var labels: String?
+
+    @Option(help: "How many classes to print.")
+    var top: Int = 5
+
+    @Option(help: "Frames to zero-pad shorter sequences to (the official 300).")
+    var frames: Int = 300
+
+    @Option(help: "OpenPose folders: the video's WIDTHxHEIGHT, to normalize pixels as the official pipeline (x/W − 0.5, y/H − 0.5).")
+    var imageSize: String?
+
+    @Flag(help: "Print one JSON object per sample instead of text.")
+    var json = false
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        guard frames >= 1 else { throw ValidationError("--frames must be at least 1") }
+    }
+
+    func run() throws {
+        if let threads { Parallel.setWorkerCount(threads) }
+        let experiment: ExperimentConfiguration
+        do {
+            experiment = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config), unknownKeys: .warn)
+        } catch { throw CLIError(error.description) }
+        let model = experiment.model
+        var names: [String]?
+        if let labels {
+            do { names = try ClassNames.read(contentsOf: URL(fileURLWithPath: labels), classCount: model.classCount) } catch {
+                throw CLIError(error.description)
+            }
+        }
+        let batch = try readInput(model: model)
+        let network: STGCNNetwork
+        do { network = try STGCNNetwork(configuration: model) } catch { throw CLIError("\(config): \(error.description)") }
+        do { try WeightsFile.load(URL(fileURLWithPath: weights), into: network, ignoring: [TrainingCheckpoint.momentumPrefix]) } catch {
+            throw CLIError("\(error)")
+        }
+        let logits = network.predictLogits(batch, batchSize: 8)
+        let probabilities = CrossEntropy.probabilities(logits: logits)
+        let classes = model.classCount
+        let count = batch.shape[0]
+        for sample in 0..<count {
+            let row = Array(probabilities.scalars[(sample * classes)..<((sample + 1) * classes)])
+            let ranked = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(top)
+            func name(_ index: Int) -> String { names.flatMap { index < $0.count ? $0[index] : nil } ?? "class \(index)" }
+            if json {
+                let items = ranked.enumerated().map { rank, index in
+                    "{\"rank\":\(rank + 1),\"class\":\(index),\"label\":\(Self.jsonString(name(index))),\"probability\":\(String(format: "%.6f", row[index]))}"
+                }
+                print("{\"input\":\(Self.jsonString(input)),\"sample\":\(sample),\"top\":[\(items.joined(separator: ","))]}")
+            } else {
+                print(count > 1 ? "\(input) [sample \(sample)]:" : "\(input):")
+                for (rank, index) in ranked.enumerated() {
+                    print(String(format: "  %d. %@  %.4f", rank + 1, name(index), row[index]))
+                }
+            }
+        }
+    }
+
+    /// The input as an `(N, C, T, V, M)` batch, checked against the model.
+    func readInput(model: ModelConfiguration) throws -> Tensor {
+        let url = URL(fileURLWithPath: input)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+            throw CLIError("\(input): input not found")
+        }
+        if !isDirectory.boolValue && url.pathExtension.lowercased() == "npy" {
+            return try readNpy(model: model)
+        }
+        let clip: SkeletonClip
+        do {
+            if isDirectory.boolValue {
+                var normalization = OpenPoseNormalization.none
+                if let imageSize {
+                    let parts = imageSize.lowercased().split(separator: "x").compactMap { Double($0) }
+                    guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+                        throw CLIError("--image-size \(imageSize): expected WIDTHxHEIGHT, e.g. 1920x1080")
+                    }
+                    normalization = .imageSize(width: parts[0], height: parts[1], centered: true)
+                } else {
+                    FileHandle.standardError.write(Data("warning: OpenPose coordinates used as raw pixels; pass --image-size WxH to normalize them as the official pipeline\n".utf8))
+                }
+                clip = try OpenPoseSequence(folder: url, normalization: normalization).clip
+            } else {
+                switch url.pathExtension.lowercased() {
+                case "skeleton":
+                    clip = try NTUSkeletonSequence(contentsOf: url).clip(frameCount: frames, overflow: .keepAll)
+                case "json":
+                    clip = try KineticsSkeletonClip(contentsOf: url, frameCount: frames, overflow: .keepAll).clip
+                default:
+                    throw CLIError("\(input): unknown input kind; expected .skeleton, .json, .npy or an OpenPose JSON folder")
+                }
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let padded = clip.frames < frames ? clip.autoPaddingToLength(frames) : clip
+        guard padded.channels == model.inputChannels else {
+            throw CLIError("\(input): \(padded.channels) channels per joint; the model expects in_channels \(model.inputChannels)")
+        }
+        guard padded.joints == model.layout.jointCount else {
+            throw CLIError("\(input): \(padded.joints) joints; layout \(model.layout.name) has \(model.layout.jointCount)")
+        }
+        return Tensor(shape: [1] + padded.shape, scalars: padded.values)
+    }
+
+    /// A `(C, T, V, M)` sample or an `(N, C, T, V, M)` batch.
+    func readNpy(model: ModelConfiguration) throws -> Tensor {
+        let array: NpyArray
+        do { array = try Npy.read(contentsOf: URL(fileURLWithPath: input)) } catch { throw CLIError(error.description) }
+        guard array.shape.count == 4 else { return try InputBatch.read(input, configuration: model) }
+        guard array.dtype == .float32, !array.isFortranOrder else {
+            throw CLIError("\(input): dtype \(array.dtype.descr)\(array.isFortranOrder ? ", Fortran order" : ""); expected C-order float32")
+        }
+        let shape = array.shape
+        guard shape[0] == model.inputChannels, shape[2] == model.layout.jointCount, shape[1] >= 1, shape[3] >= 1 else {
+            throw CLIError("\(input): shape \(shape); expected (C=\(model.inputChannels), T, V=\(model.layout.jointCount), M)")
+        }
+        let values: [Float]
+        do { values = try array.floatValues() } catch { throw CLIError(error.description) }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw CLIError("\(input): non-finite value \(values[bad]) at flat index \(bad)")
+        }
+        return Tensor(shape: [1] + shape, scalars: values)
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension SkeletonClip {
+    /// The clip zero-padded at the end to `length` frames (official `auto_pading` without random offset).
+    func autoPaddingToLength(_ length: Int) -> SkeletonClip {
+        var generator = SeededGenerator(seed: 0)
+        return autoPadding(size: length, randomPad: false, using: &generator)
+    }
+}

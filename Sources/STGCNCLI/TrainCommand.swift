@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import STGCN
+
+/// `stgcn train` (the default command): the official training workflow from an official
+/// `train.yaml`, or the built-in synthetic recipe when no config is given.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train ST-GCN from an official train.yaml (default: the built-in synthetic data set).",
+        discussion: """
+        Any config key can be overridden as an option: --base-lr 0.05 --num-epoch 3 --work-dir D \
+        --batch-size 8 --seed 2 --step "[10, 20]" --train-feeder-args.data-path X.npy.
+        Writes log.txt, metrics.jsonl, checkpoint.safetensors, epoch{N}_model.safetensors and
+        report.html to work_dir. Ctrl-C saves a resumable checkpoint; --resume continues it exactly.
+        """)
+
+    @Option(name: .shortAndLong, help: "An official-format training config (train.yaml). Default: the built-in synthetic recipe.")
+    var config: String?
+
+    @Flag(help: "Continue from work_dir/checkpoint.safetensors (same config, seed and batch size).")
+    var resume = false
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Config keys as options: --key value.", valueName: "--key value"))
+    var overrides: [String] = []
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        if let threads { Parallel.setWorkerCount(threads) }
+        let settings: TrainingConfiguration
+        do {
+            let parsed = try ConfigurationOverride.parse(overrides)
+            if let config {
+                settings = try TrainingConfiguration(contentsOf: URL(fileURLWithPath: config), overrides: parsed)
+            } else {
+                settings = try BuiltInRecipe.configuration(overrides: parsed)
+            }
+        } catch { throw CLIError(error.description) }
+
+        // Everything that can fail fast is checked before the work directory is touched.
+        let data: TrainingDataSet
+        do {
+            data = try TrainingDataSet.load(settings)
+            try Trainer.validate(configuration: settings, data: data)
+        } catch { throw CLIError("\(error)") }
+        guard settings.experiment.architecture == .singleStream else {
+            throw CLIError("\(settings.experiment.source.path): model: stgcn train trains net.st_gcn.Model; net.st_gcn_twostream.Model trains with `stgcn ablation --variants two_stream`")
+        }
+        let network: STGCNNetwork
+        do { network = try STGCNNetwork(configuration: settings.model) } catch {
+            throw CLIError("\(settings.experiment.source.path): \(error.description)")
+        }
+        if let weights = settings.experiment.weights, !FileManager.default.fileExists(atPath: weights.path) {
+            throw CLIError("\(weights.path): weights file not found (weights)")
+        }
+        let workDirectory = settings.workDirectory
+        do { try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true) } catch {
+            throw CLIError("\(workDirectory.path): cannot create the work directory: \(error.localizedDescription)")
+        }
+        let files = Trainer.WorkFiles(directory: workDirectory)
+        if resume && !FileManager.default.fileExists(atPath: files.checkpoint.path) {
+            throw CLIError("\(files.checkpoint.path): no checkpoint to resume from (train without --resume first)")
+        }
+        let log: TrainingLog
+        do { log = try TrainingLog(file: files.log) } catch { throw CLIError(error.description) }
+        for warning in settings.warnings { log.warning(warning) }
+        for note in data.notes { log.warning(note) }
+
+        let trainer: Trainer
+        do {
+            trainer = try Trainer(configuration: settings, network: network, data: data, log: log)
+            if resume { try trainer.resume() }
+        } catch { throw CLIError("\(error)") }
+
+        let model = settings.model
+        log.line("ST-GCN \(model.layout.name) (V=\(model.layout.jointCount)), \(model.strategy.rawValue), \(model.classCount) classes, \(network.parameterCount) parameters")
+        log.line("config: \(config ?? "built-in synthetic recipe")" + (overrides.isEmpty ? "" : "; overrides: \(overrides.joined(separator: " "))"))
+        let shape = data.train.sampleShape
+        log.line("data: \(data.train.count) training samples \(shape), \(data.test?.count ?? 0) test samples")
+        log.line(String(format: "recipe: SGD lr %g, step %@, momentum 0.9, nesterov %@, weight decay %g, batch %d, epochs %d, seed %d",
+                        settings.baseLearningRate, "\(settings.steps)", settings.nesterov ? "on" : "off", settings.weightDecay,
+                        settings.batchSize, settings.epochCount, Int(settings.seed)))
+        log.line("BLAS: \(BLAS.backendDescription); \(Parallel.workerCount) worker thread(s); work_dir: \(workDirectory.path)")
+
+        let interrupt = InterruptFlag(onFirst: "interrupt: saving a checkpoint after this batch (press Ctrl-C again to quit now)")
+        trainer.shouldStop = { interrupt.isRaised }
+        if trainer.state.epoch >= settings.epochCount {
+            log.line("The checkpoint has finished all \(settings.epochCount) epochs; nothing to train (raise --num-epoch to go on).")
+        }
+        let started = Date()
+        let outcome: Trainer.Outcome
+        do { outcome = try trainer.run() } catch { throw CLIError("\(error)") }
+        let elapsed = Date().timeIntervalSince(started)
+        switch outcome {
+        case .interrupted:
+            let again = (["stgcn", "train"] + (config.map { ["-c", $0] } ?? []) + overrides + ["--resume"]).joined(separator: " ")
+            log.line("Interrupted. Continue with: \(again)")
+            log.line("Report: \(files.report.path)")
+            throw ExitCode(130)
+        case .finished:
+            log.line("Finished \(settings.epochCount - settings.startEpoch) epoch(s) in \(ProgressReporter.duration(elapsed)).")
+            if let evaluation = trainer.state.history.last(where: { $0.evaluation != nil })?.evaluation {
+                log.line(String(format: "Final accuracy: top-1 %.2f%%, top-5 %.2f%%, mean class %.2f%% on %d test samples",
+                                100 * evaluation.top1, 100 * evaluation.top5, 100 * evaluation.meanClassAccuracy, evaluation.samples))
+            }
+            if settings.epochCount > 0 {
+                log.line("Weights: \(files.model(afterEpoch: settings.epochCount - 1).path)")
+            }
+            log.line("Report: \(files.report.path)")
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// A training, test or prediction run that cannot start or continue, with a one-line reason.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// A data or label file does not fit the configuration or the model.
+    case data(file: String, reason: String)
+    /// A file in the work directory cannot be written or read.
+    case io(file: String, reason: String)
+    /// The configuration and the data or checkpoint disagree.
+    case mismatch(String)
+
+    public var description: String {
+        switch self {
+        case let .data(file, reason): return "\(file): \(reason)"
+        case let .io(file, reason): return "\(file): \(reason)"
+        case let .mismatch(reason): return reason
+        }
+    }
+}
