@@ -49,6 +49,9 @@ struct TrainCommand: ParsableCommand {
             data = try TrainingDataSet.load(settings)
             try Trainer.validate(configuration: settings, data: data)
         } catch { throw CLIError("\(error)") }
+        guard settings.experiment.architecture == .singleStream else {
+            throw CLIError("\(settings.experiment.source.path): model: stgcn train trains net.st_gcn.Model; net.st_gcn_twostream.Model trains with `stgcn ablation --variants two_stream`")
+        }
         let network: STGCNNetwork
         do { network = try STGCNNetwork(configuration: settings.model) } catch {
             throw CLIError("\(settings.experiment.source.path): \(error.description)")

@@ -20,11 +20,14 @@ public struct ModelConfiguration: Sendable, Equatable {
     public var dropout: Float
     /// The temporal kernel size (odd; the official model uses 9).
     public var temporalKernelSize: Int
+    /// The ablation variant (`model_args.variant`; `stgcn`, the official model, by default).
+    public var variant: ModelVariant
 
     /// A configuration with the official defaults for everything not given.
     public init(inputChannels: Int = 3, classCount: Int, layout: SkeletonLayout,
                 strategy: PartitionStrategy = .spatial, maxHop: Int = 1, dilation: Int = 1,
-                edgeImportanceWeighting: Bool = true, dropout: Float = 0, temporalKernelSize: Int = 9) {
+                edgeImportanceWeighting: Bool = true, dropout: Float = 0, temporalKernelSize: Int = 9,
+                variant: ModelVariant = .stgcn) {
         self.inputChannels = inputChannels
         self.classCount = classCount
         self.layout = layout
@@ -34,11 +37,14 @@ public struct ModelConfiguration: Sendable, Equatable {
         self.edgeImportanceWeighting = edgeImportanceWeighting
         self.dropout = dropout
         self.temporalKernelSize = temporalKernelSize
+        self.variant = variant
     }
 
-    /// The (input, output, stride) of the ten blocks for this configuration.
+    /// The (input, output, stride) of the ten blocks for this configuration. The baseline TCN's
+    /// first block reads each frame's `C·V` concatenated joint coordinates.
     public var blockSchedule: [(inputChannels: Int, outputChannels: Int, stride: Int)] {
-        [(inputChannels, 64, 1), (64, 64, 1), (64, 64, 1), (64, 64, 1), (64, 128, 2),
+        let first = variant == .baselineTCN ? inputChannels * layout.jointCount : inputChannels
+        return [(first, 64, 1), (64, 64, 1), (64, 64, 1), (64, 64, 1), (64, 128, 2),
          (128, 128, 1), (128, 128, 1), (128, 256, 2), (256, 256, 1), (256, 256, 1)]
     }
 
@@ -52,6 +58,12 @@ public struct ModelConfiguration: Sendable, Equatable {
         }
         if maxHop < 0 { throw .invalid("max_hop must not be negative, got \(maxHop)") }
         if dilation < 1 { throw .invalid("dilation must be at least 1, got \(dilation)") }
+        if variant == .baselineTCN && edgeImportanceWeighting {
+            throw .invalid("the baseline TCN has no graph, so edge_importance_weighting must be false")
+        }
+        if variant == .distanceTied && (strategy != .distance || maxHop != 1 || dilation != 1) {
+            throw .invalid("distance_tied needs the distance strategy with max_hop 1 and dilation 1 (two subsets), got \(strategy.rawValue), max_hop \(maxHop), dilation \(dilation)")
+        }
     }
 }
 

@@ -19,8 +19,13 @@ public enum Residual {
 /// fused passes: `ReLU(BN(·))` after the graph convolution, and
 /// `ReLU(BN(·)·mask + residual)` after the temporal convolution.
 public final class STGCNBlock: ParameterContainer {
-    /// `gcn`: the spatial graph convolution.
-    public let graphConvolution: GraphConvolution
+    /// `gcn`: the spatial part (a graph convolution, or another `ModelVariant`'s layer).
+    public let spatial: SpatialConvolution
+    /// `gcn` when it is the official shared-weight graph convolution, else nil.
+    public var graphConvolution: GraphConvolution? {
+        if case .shared(let layer) = spatial { return layer }
+        return nil
+    }
     /// `tcn.0`: batch norm before the temporal convolution.
     public let normalizationBefore: BatchNorm
     /// `tcn.2`: the temporal convolution (carries the stride).
@@ -39,10 +44,19 @@ public final class STGCNBlock: ParameterContainer {
     private var dropoutMask: [UInt8]?
 
     /// A block mapping `inputChannels` to `outputChannels` over a graph with `subsetCount` subsets.
-    public init(inputChannels: Int, outputChannels: Int, subsetCount: Int, temporalKernelSize: Int = 9,
+    public convenience init(inputChannels: Int, outputChannels: Int, subsetCount: Int, temporalKernelSize: Int = 9,
+                            stride: Int = 1, dropout: Float = 0, hasResidual: Bool = true, dropoutSeed: UInt64 = 0) {
+        self.init(inputChannels: inputChannels, outputChannels: outputChannels,
+                  spatial: .shared(GraphConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
+                                                    subsetCount: subsetCount)),
+                  temporalKernelSize: temporalKernelSize, stride: stride, dropout: dropout,
+                  hasResidual: hasResidual, dropoutSeed: dropoutSeed)
+    }
+
+    /// A block whose spatial part is `spatial` (which must map `inputChannels` to `outputChannels`).
+    public init(inputChannels: Int, outputChannels: Int, spatial: SpatialConvolution, temporalKernelSize: Int = 9,
                 stride: Int = 1, dropout: Float = 0, hasResidual: Bool = true, dropoutSeed: UInt64 = 0) {
-        graphConvolution = GraphConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
-                                            subsetCount: subsetCount)
+        self.spatial = spatial
         normalizationBefore = BatchNorm(channelCount: outputChannels)
         temporalConvolution = TemporalConvolution(inputChannels: outputChannels, outputChannels: outputChannels,
                                                   kernelSize: temporalKernelSize, stride: stride)
@@ -61,7 +75,7 @@ public final class STGCNBlock: ParameterContainer {
     }
 
     public func visitParameters(prefix: String, _ body: (String, Parameter) throws -> Void) rethrows {
-        try graphConvolution.visitParameters(prefix: prefix + "gcn.", body)
+        try spatial.visitParameters(prefix: prefix + "gcn.", body)
         try normalizationBefore.visitParameters(prefix: prefix + "tcn.0.", body)
         try temporalConvolution.visitParameters(prefix: prefix + "tcn.2.", body)
         try normalizationAfter.visitParameters(prefix: prefix + "tcn.3.", body)
@@ -83,7 +97,7 @@ public final class STGCNBlock: ParameterContainer {
     /// `support` marks the entries of the graph's `A` that are structurally non-zero.
     public func forward(_ x: Tensor, adjacency: [Float], support: [Bool]? = nil, mode: ForwardMode) -> Tensor {
         let graphOutput = profiled(profiler, .graphConvolution, .forward) {
-            graphConvolution.forward(x, adjacency: adjacency, support: support, mode: mode)
+            spatial.forward(x, adjacency: adjacency, support: support, mode: mode)
         }
         let middle = profiled(profiler, .normalization, .forward) { () -> Tensor in
             let (scale, shift) = normalizationBefore.affine(for: graphOutput, mode: mode)
@@ -125,7 +139,7 @@ public final class STGCNBlock: ParameterContainer {
         rectifiedMiddle = Tensor(shape: [0])
         output = Tensor(shape: [0])
         dropoutMask = nil
-        graphConvolution.releaseActivations()
+        spatial.releaseActivations()
         normalizationBefore.releaseActivations()
         temporalConvolution.releaseActivations()
         normalizationAfter.releaseActivations()
@@ -135,7 +149,7 @@ public final class STGCNBlock: ParameterContainer {
         }
     }
 
-    /// Returns `(dL/dx, dL/dA_effective)` and accumulates every parameter gradient of the block.
+    /// Returns `(dL/dx, dL/dA_effective)` (dL/dA empty for the baseline TCN) and accumulates every parameter gradient of the block.
     public func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
         precondition(dy.shape == output.shape, "STGCNBlock.backward: gradient \(dy.shape) ≠ output \(output.shape)")
         var gradient = dy
@@ -157,7 +171,7 @@ public final class STGCNBlock: ParameterContainer {
         middle = profiled(profiler, .temporalConvolution, .backward) { temporalConvolution.backward(middle) }
         profiled(profiler, .activation, .backward) { maskInPlace(&middle.scalars, by: rectifiedMiddle.scalars) }
         middle = profiled(profiler, .normalization, .backward) { normalizationBefore.backward(middle) }
-        var (dx, dAdjacency) = profiled(profiler, .graphConvolution, .backward) { graphConvolution.backward(middle) }
+        var (dx, dAdjacency) = profiled(profiler, .graphConvolution, .backward) { spatial.backward(middle) }
         switch residual {
         case .none:
             break

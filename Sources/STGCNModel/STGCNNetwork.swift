@@ -12,7 +12,14 @@ import SkeletonGraph
 ///
 /// Parameter and buffer keys are PyTorch's (`st_gcn_networks.4.tcn.2.weight`), so
 /// checkpoints map one to one.
-public final class STGCNNetwork: ParameterContainer {
+///
+/// `configuration.variant` selects the ablation models of the paper's Table 1 (see
+/// `ModelVariant`): the spatial part of every block is then a `TiedDistanceGraphConvolution`,
+/// a `LocalGraphConvolution` or, for the baseline TCN, a 1×1 convolution over each frame's
+/// `C·V` features (the data BN output `(N·M, V·C, T)` is used as `(N·M, V·C, T, 1)`: one
+/// "joint" holding the whole skeleton, channel `v·C + c`). Everything else — data BN, widths,
+/// strides, residuals, dropout, pooling, classifier — is the same in every variant.
+public final class STGCNNetwork: ActionRecognitionModel {
     /// The hyper-parameters the network was built with.
     public let configuration: ModelConfiguration
     /// The skeleton graph and its normalized adjacency `A` (K, V, V).
@@ -25,6 +32,9 @@ public final class STGCNNetwork: ParameterContainer {
     public let edgeImportance: [Parameter]
     /// `fcn`: the classifier, a 1×1 convolution from 256 channels.
     public let classifier: TemporalConvolution
+
+    /// The number of classes.
+    public var classCount: Int { configuration.classCount }
 
     /// Times each layer kind when set; shared with the blocks.
     public var profiler: LayerProfiler? {
@@ -49,17 +59,36 @@ public final class STGCNNetwork: ParameterContainer {
         self.configuration = configuration
         let subsets = graph.subsetCount, joints = graph.jointCount
         dataNormalization = BatchNorm(channelCount: configuration.inputChannels * joints)
+        let support = graph.adjacency.map { $0 != 0 }
+        if configuration.variant == .distanceTied && subsets != 2 {
+            throw .invalid("distance_tied needs a graph with two subsets (hop 0 and hop 1), got \(subsets)")
+        }
         blocks = configuration.blockSchedule.enumerated().map { index, spec in
-            STGCNBlock(inputChannels: spec.inputChannels, outputChannels: spec.outputChannels,
-                       subsetCount: subsets, temporalKernelSize: configuration.temporalKernelSize,
-                       stride: spec.stride, dropout: index == 0 ? 0 : configuration.dropout,
-                       hasResidual: index != 0, dropoutSeed: UInt64(index))
+            let spatial: SpatialConvolution
+            switch configuration.variant {
+            case .stgcn:
+                spatial = .shared(GraphConvolution(inputChannels: spec.inputChannels, outputChannels: spec.outputChannels,
+                                                   subsetCount: subsets))
+            case .distanceTied:
+                spatial = .tiedDistance(TiedDistanceGraphConvolution(inputChannels: spec.inputChannels,
+                                                                     outputChannels: spec.outputChannels))
+            case .localConvolution:
+                spatial = .local(LocalGraphConvolution(inputChannels: spec.inputChannels, outputChannels: spec.outputChannels,
+                                                       support: support, subsetCount: subsets, jointCount: joints))
+            case .baselineTCN:
+                spatial = .pointwise(TemporalConvolution(inputChannels: spec.inputChannels,
+                                                         outputChannels: spec.outputChannels))
+            }
+            return STGCNBlock(inputChannels: spec.inputChannels, outputChannels: spec.outputChannels,
+                              spatial: spatial, temporalKernelSize: configuration.temporalKernelSize,
+                              stride: spec.stride, dropout: index == 0 ? 0 : configuration.dropout,
+                              hasResidual: index != 0, dropoutSeed: UInt64(index))
         }
         edgeImportance = configuration.edgeImportanceWeighting
             ? blocks.map { _ in Parameter(shape: [subsets, joints, joints], initialValue: 1) }
             : []
         classifier = TemporalConvolution(inputChannels: 256, outputChannels: configuration.classCount)
-        support = graph.adjacency.map { $0 != 0 }
+        self.support = support
     }
 
     public func visitParameters(prefix: String, _ body: (String, Parameter) throws -> Void) rethrows {
@@ -195,6 +224,7 @@ public final class STGCNNetwork: ParameterContainer {
             }
         }
         let normalized = dataNormalization.forward(perPerson, mode: mode)
+        if configuration.variant == .baselineTCN { return normalized.reshaped([n * m, v * c, t, 1]) }
         var x = Tensor(shape: [n * m, c, t, v])
         normalized.scalars.withUnsafeBufferPointer { np in
             x.scalars.withUnsafeMutableBufferPointer { xp in
@@ -209,12 +239,17 @@ public final class STGCNNetwork: ParameterContainer {
     /// The adjoint of `normalizeInput`.
     private func normalizeInputBackward(_ dx: Tensor) -> Tensor {
         let (n, c, t, v, m) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3], inputShape[4])
-        var normalizedGradient = Tensor(shape: [n * m, v * c, t])
-        dx.scalars.withUnsafeBufferPointer { xp in
-            normalizedGradient.scalars.withUnsafeMutableBufferPointer { np in
-                for s in 0..<(n * m) { for vi in 0..<v { for ci in 0..<c { for ti in 0..<t {
-                    np[((s * v + vi) * c + ci) * t + ti] = xp[((s * c + ci) * t + ti) * v + vi]
-                } } } }
+        var normalizedGradient: Tensor
+        if configuration.variant == .baselineTCN {
+            normalizedGradient = dx.reshaped([n * m, v * c, t])
+        } else {
+            normalizedGradient = Tensor(shape: [n * m, v * c, t])
+            dx.scalars.withUnsafeBufferPointer { xp in
+                normalizedGradient.scalars.withUnsafeMutableBufferPointer { np in
+                    for s in 0..<(n * m) { for vi in 0..<v { for ci in 0..<c { for ti in 0..<t {
+                        np[((s * v + vi) * c + ci) * t + ti] = xp[((s * c + ci) * t + ti) * v + vi]
+                    } } } }
+                }
             }
         }
         let perPerson = dataNormalization.backward(normalizedGradient)

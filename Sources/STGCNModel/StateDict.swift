@@ -45,11 +45,11 @@ public struct StateDictLoadReport: Sendable, Equatable {
     public var skipped: [String]
 }
 
-extension STGCNNetwork {
+extension ParameterContainer {
     /// Copies a state dict (official key names, optionally with a `module.` prefix) into the model.
     ///
-    /// The graph buffer `A` is ignored (the model builds its own from the configuration), and so
-    /// is `num_batches_tracked` when absent. Keys starting with one of `ignoring` are skipped in
+    /// The graph buffers `A` (also `origin_stream.A`, `motion_stream.A`) are ignored (the model
+    /// builds its own from the configuration), and so is `num_batches_tracked` when absent. Keys starting with one of `ignoring` are skipped in
     /// the file and may be missing from it. Nothing is modified unless every tensor fits.
     @discardableResult
     public func load(stateDict tensors: [String: SafetensorsTensor], source: String,
@@ -66,7 +66,7 @@ extension STGCNNetwork {
         var missing: [String] = [], unexpected: [String] = [], misshaped: [StateDictError.ShapeMismatch] = []
         var skipped: [String] = []
         for (name, tensor) in byName.sorted(by: { $0.key < $1.key }) {
-            if isIgnored(name) || name == "A" {
+            if isIgnored(name) || name == "A" || name.hasSuffix(".A") {
                 skipped.append(name)
             } else if let want = expected[name] {
                 if tensor.shape != want.shape && !(want.shape.isEmpty && tensor.shape == [1]) {
@@ -113,20 +113,17 @@ extension STGCNNetwork {
         return StateDictLoadReport(loaded: decoded.keys.sorted(), skipped: skipped)
     }
 
-    /// The model's state dict with the official key names: every parameter and buffer as
-    /// float32 (`num_batches_tracked` as int64), plus the graph buffer `A`.
-    public func stateDict() -> [String: SafetensorsTensor] {
+    /// Every parameter and buffer under its key, as float32 (`num_batches_tracked` as int64).
+    public func parameterAndBufferTensors(prefix: String = "") -> [String: SafetensorsTensor] {
         var result: [String: SafetensorsTensor] = [:]
-        visitParameters(prefix: "") { name, parameter in
+        visitParameters(prefix: prefix) { name, parameter in
             result[name] = SafetensorsTensor(float32: parameter.value, shape: parameter.shape)
         }
-        visitBuffers(prefix: "") { name, buffer in
+        visitBuffers(prefix: prefix) { name, buffer in
             result[name] = buffer.isCounter
                 ? SafetensorsTensor(int64: buffer.value.map { Int64($0) }, shape: buffer.shape)
                 : SafetensorsTensor(float32: buffer.value, shape: buffer.shape)
         }
-        result["A"] = SafetensorsTensor(float32: graph.adjacency,
-                                        shape: [graph.subsetCount, graph.jointCount, graph.jointCount])
         return result
     }
 
@@ -136,9 +133,20 @@ extension STGCNNetwork {
         let file = try SafetensorsFile(contentsOf: url)
         return try load(stateDict: file.tensors, source: url.path, ignoring: ignoredPrefixes)
     }
+}
 
-    /// Writes the state dict to a safetensors file atomically (temporary file, then rename).
-    public func saveWeights(to url: URL, metadata: [String: String]? = nil) throws {
-        try SafetensorsFile.write(stateDict(), metadata: metadata, to: url)
+extension STGCNNetwork {
+    /// The model's state dict with the official key names: every parameter and buffer as
+    /// float32 (`num_batches_tracked` as int64), plus the graph buffer `A`.
+    public func stateDict() -> [String: SafetensorsTensor] {
+        stateDict(prefix: "")
+    }
+
+    /// The state dict with every key prefixed by `prefix` (`"origin_stream."` in a two-stream model).
+    public func stateDict(prefix: String) -> [String: SafetensorsTensor] {
+        var result = parameterAndBufferTensors(prefix: prefix)
+        result[prefix + "A"] = SafetensorsTensor(float32: graph.adjacency,
+                                                 shape: [graph.subsetCount, graph.jointCount, graph.jointCount])
+        return result
     }
 }

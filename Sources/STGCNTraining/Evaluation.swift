@@ -9,9 +9,9 @@ public enum Evaluation {
     /// evaluation mode (running BN statistics, no dropout). Batches of `batchSize` are cut in
     /// order; each forward pass takes at most `chunk` of them (results do not depend on it).
     /// Feeder augmentations, if any, draw from a generator seeded with `seed`.
-    public static func run(network: STGCNNetwork, feeder: Feeder, batchSize: Int, seed: UInt64 = 0,
+    public static func run(network: any ActionRecognitionModel, feeder: Feeder, batchSize: Int, seed: UInt64 = 0,
                            chunk: Int = 16) throws -> (metrics: ClassificationMetrics, logits: [Float]) {
-        let classes = network.configuration.classCount
+        let classes = network.classCount
         var logits: [Float] = []
         logits.reserveCapacity(feeder.count * classes)
         var labels: [Int] = []

@@ -11,6 +11,8 @@ public struct ExperimentConfiguration: Sendable {
     public var source: URL
     /// `model_args`, as a model configuration.
     public var model: ModelConfiguration
+    /// `model`: the single-stream or the two-stream network.
+    public var architecture: ModelArchitecture = .singleStream
     /// `weights`: the checkpoint to start from, resolved against the file's folder.
     public var weights: URL?
     /// `test_feeder_args.data_path`.
@@ -31,9 +33,10 @@ public struct ExperimentConfiguration: Sendable {
         "base_lr", "step", "optimizer", "nesterov", "weight_decay",
     ]
     /// The model classes this package implements.
-    public static let supportedModels: Set<String> = ["net.st_gcn.Model"]
+    public static let supportedModels: Set<String> = Set(ModelArchitecture.allCases.map(\.rawValue))
     static let modelArgumentKeys: Set<String> = [
         "in_channels", "num_class", "edge_importance_weighting", "graph_args", "dropout", "temporal_kernel_size",
+        "variant",
     ]
     static let graphArgumentKeys: Set<String> = ["layout", "strategy", "max_hop", "dilation"]
 
@@ -70,10 +73,11 @@ public struct ExperimentConfiguration: Sendable {
 
         if let modelNode = top["model"] {
             let name = try reader.string(modelNode, key: "model")
-            guard Self.supportedModels.contains(name) else {
+            guard let kind = ModelArchitecture(rawValue: name) else {
                 throw reader.error(modelNode, key: "model",
                                    "unsupported model \"\(name)\"; supported: \(Self.supportedModels.sorted().joined(separator: ", "))")
             }
+            architecture = kind
         }
         guard let argsNode = top["model_args"] else {
             throw ConfigurationError(file: path, key: "model_args", message: "missing; expected the model's arguments")
@@ -88,9 +92,18 @@ public struct ExperimentConfiguration: Sendable {
         }
         let inChannels = try reader.integer(try required("in_channels"), key: "model_args.in_channels")
         let classes = try reader.integer(try required("num_class"), key: "model_args.num_class")
+        var variant = try args["variant"].map { node throws(ConfigurationError) -> ModelVariant in
+            let name = try reader.string(node, key: "model_args.variant")
+            guard let variant = ModelVariant(rawValue: name) else {
+                throw reader.error(node, key: "model_args.variant",
+                                   "unknown variant \"\(name)\"; expected one of \(ModelVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return variant
+        } ?? .stgcn
+        // The baseline TCN has no graph to weight, so its default is off.
         let importance = try args["edge_importance_weighting"].map { node throws(ConfigurationError) in
             try reader.boolean(node, key: "model_args.edge_importance_weighting")
-        } ?? true
+        } ?? variant.usesGraph
         let dropout = try args["dropout"].map { node throws(ConfigurationError) in
             try reader.double(node, key: "model_args.dropout")
         } ?? 0
@@ -105,12 +118,21 @@ public struct ExperimentConfiguration: Sendable {
             throw reader.error(graphNode, key: "model_args.graph_args.layout", "missing")
         }
         let layout = try reader.layout(layoutNode, key: "model_args.graph_args.layout")
-        let strategyName = try graphArgs["strategy"].map { node throws(ConfigurationError) in
+        var strategyName = try graphArgs["strategy"].map { node throws(ConfigurationError) in
             try reader.string(node, key: "model_args.graph_args.strategy")
         } ?? "uniform"
+        // `distance_tied` (the paper's "distance partitioning*") is the distance graph with tied weights.
+        if strategyName == ModelVariant.distanceTied.rawValue {
+            if variant != .stgcn && variant != .distanceTied {
+                throw reader.error(graphArgs["strategy"] ?? graphNode, key: "model_args.graph_args.strategy",
+                                   "distance_tied is a variant of its own and cannot be combined with variant \(variant.rawValue)")
+            }
+            strategyName = PartitionStrategy.distance.rawValue
+            variant = .distanceTied
+        }
         guard let strategy = PartitionStrategy(rawValue: strategyName) else {
             throw reader.error(graphArgs["strategy"] ?? graphNode, key: "model_args.graph_args.strategy",
-                               "unknown strategy \"\(strategyName)\"; expected one of uniform, distance, spatial")
+                               "unknown strategy \"\(strategyName)\"; expected one of uniform, distance, distance_tied, spatial")
         }
         let maxHop = try graphArgs["max_hop"].map { node throws(ConfigurationError) in
             try reader.integer(node, key: "model_args.graph_args.max_hop")
@@ -121,7 +143,7 @@ public struct ExperimentConfiguration: Sendable {
         model = ModelConfiguration(inputChannels: inChannels, classCount: classes, layout: layout,
                                    strategy: strategy, maxHop: maxHop, dilation: dilation,
                                    edgeImportanceWeighting: importance, dropout: Float(dropout),
-                                   temporalKernelSize: kernel)
+                                   temporalKernelSize: kernel, variant: variant)
         do {
             try model.validate()
         } catch {

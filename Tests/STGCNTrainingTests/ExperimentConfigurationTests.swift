@@ -102,7 +102,7 @@ final class ExperimentConfigurationTests: XCTestCase {
         let edgeError = try message(base.replacingOccurrences(
             of: "layout: coco", with: "layout: {num_node: 3, edges: [[0, 1], [1, 5]], center: 0}"))
         XCTAssertTrue(edgeError.contains("model_args.graph_args.layout") && edgeError.contains(":5:"), edgeError)
-        XCTAssertTrue(try message(base + "model: net.st_gcn_twostream.Model\n").contains("unsupported model"))
+        XCTAssertTrue(try message(base + "model: net.agcn.Model\n").contains("unsupported model"))
         XCTAssertTrue(try message(base.replacingOccurrences(of: "    layout: coco\n", with: "    strategy: spatial\n"))
             .contains("layout: missing"))
         XCTAssertTrue(try message("model_args: [1, 2]\n").contains("mapping"))

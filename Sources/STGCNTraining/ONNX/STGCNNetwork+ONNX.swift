@@ -44,6 +44,7 @@ extension STGCNNetwork {
     /// Initializers keep the official key names (`st_gcn_networks.4.tcn.2.weight`).
     public func onnxModel(options: ONNXExportOptions = ONNXExportOptions()) throws(ONNXExportError) -> ONNXModel {
         try options.validate()
+        guard configuration.variant == .stgcn else { throw .unsupportedVariant(configuration.variant.rawValue) }
         let opset = Int64(options.opset)
         let channels = Int64(configuration.inputChannels), joints = Int64(graph.jointCount)
         let subsets = Int64(graph.subsetCount), persons = Int64(options.persons)
@@ -86,7 +87,7 @@ extension STGCNNetwork {
     private func exportBlock(_ block: STGCNBlock, index: Int, input: String, subsets: Int64, joints: Int64,
                              builder b: inout ONNXGraphBuilder) -> String {
         let key = "st_gcn_networks.\(index)"
-        let gcn = block.graphConvolution
+        guard let gcn = block.graphConvolution else { preconditionFailure("only the stgcn variant is exported") }
         let outChannels = Int64(gcn.outputChannels)
         // gcn.conv: (S, C_in, T, V) → (S, K·C_out, T, V).
         let weight = b.constant("\(key).gcn.conv.weight", gcn.weight.value, dims: gcn.weight.shape)

@@ -1,0 +1,109 @@
+import Foundation
+
+/// The ablation table with the settings that produced it, as Markdown and JSON
+/// (`ablation.md`, `ablation.json` in the work directory).
+public struct AblationReport: Sendable, Codable, Equatable {
+    /// What every variant was trained on and with.
+    public struct Setup: Sendable, Codable, Equatable {
+        /// The configuration file.
+        public var config: String
+        /// A short description of the data (`synthetic ntu-rgb+d, 13 classes, T = 32`).
+        public var data: String
+        /// Training samples.
+        public var trainSamples: Int
+        /// Test samples.
+        public var testSamples: Int
+        /// `num_epoch`.
+        public var epochs: Int
+        /// `batch_size`.
+        public var batchSize: Int
+        /// `base_lr`.
+        public var baseLearningRate: Double
+        /// `step`.
+        public var steps: [Int]
+        /// `weight_decay`.
+        public var weightDecay: Double
+        /// `seed`.
+        public var seed: UInt64
+        /// Worker threads.
+        public var threads: Int
+        /// The BLAS in use.
+        public var blas: String
+
+        /// A setup from its parts.
+        public init(config: String, data: String, trainSamples: Int, testSamples: Int, epochs: Int, batchSize: Int,
+                    baseLearningRate: Double, steps: [Int], weightDecay: Double, seed: UInt64, threads: Int, blas: String) {
+            self.config = config
+            self.data = data
+            self.trainSamples = trainSamples
+            self.testSamples = testSamples
+            self.epochs = epochs
+            self.batchSize = batchSize
+            self.baseLearningRate = baseLearningRate
+            self.steps = steps
+            self.weightDecay = weightDecay
+            self.seed = seed
+            self.threads = threads
+            self.blas = blas
+        }
+    }
+
+    /// The settings.
+    public var setup: Setup
+    /// The rows, in table order.
+    public var results: [AblationResult]
+
+    /// A report of `results` under `setup`.
+    public init(setup: Setup, results: [AblationResult]) {
+        self.setup = setup
+        self.results = results
+    }
+
+    /// The Table-1-style Markdown table, preceded by one line of settings.
+    public var markdown: String {
+        var lines = [
+            "Data: \(setup.data); \(setup.trainSamples) training / \(setup.testSamples) test samples. "
+                + "\(setup.epochs) epochs, batch \(setup.batchSize), base_lr \(Self.number(setup.baseLearningRate)), "
+                + "steps \(setup.steps), weight decay \(Self.number(setup.weightDecay)), seed \(setup.seed); "
+                + "\(setup.threads) threads, \(setup.blas).",
+            "",
+            "| variant | Table 1 row | top-1 | top-5 | parameters | train time (s) |",
+            "| --- | --- | ---: | ---: | ---: | ---: |",
+        ]
+        for row in results {
+            lines.append("| `\(row.name)` | \(row.title) | \(String(format: "%.1f%%", 100 * row.scores.top1)) | "
+                         + "\(String(format: "%.1f%%", 100 * row.scores.top5)) | \(Self.grouped(row.parameters)) | "
+                         + "\(String(format: "%.0f", row.scores.trainingSeconds)) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// Writes `ablation.md` and `ablation.json` into `directory` (created if needed).
+    public func write(to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(markdown.utf8).write(to: directory.appendingPathComponent("ablation.md"), options: .atomic)
+        try json().write(to: directory.appendingPathComponent("ablation.json"), options: .atomic)
+    }
+
+    /// `3,085,982`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return result
+    }
+
+    static func number(_ value: Double) -> String {
+        String(format: "%g", value)
+    }
+}
