@@ -1,3 +1,4 @@
+import SkeletonFormats
 /// Why a skeleton file, name or argument was rejected.
 ///
 /// `description` is one line naming the file, the place (line number and/or field) and what
@@ -47,34 +48,13 @@ public enum SkeletonDataError: Error, CustomStringConvertible, Sendable, Equatab
     }
 }
 
-/// Helpers that keep error text on one line whatever a hostile file contains.
+/// The data readers' error quoting: SkeletonFormats' `TextSanitizing` with a shorter default limit.
 enum TextQuoting {
-    /// `text` in single quotes, control characters escaped, long text shortened.
+    /// `text` in single quotes, control characters escaped, shortened after `limit` scalars.
     static func quoted<S: StringProtocol>(_ text: S, limit: Int = 60) -> String {
-        var out = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count >= limit { out += "…"; break }
-            count += 1
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "'": out += "\\'"
-            case "\\": out += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return "'" + out + "'"
+        TextSanitizing.quoted(text, limit: limit)
     }
 
     /// `text` with control characters replaced by spaces.
-    static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
-    }
+    static func oneLine(_ text: String) -> String { TextSanitizing.oneLine(text) }
 }

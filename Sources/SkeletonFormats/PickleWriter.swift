@@ -20,21 +20,29 @@ struct PickleWriter {
     }
 
     mutating func write(_ value: Int64) {
+        Self.appendInteger(value, to: &bytes)
+    }
+
+    /// Appends the shortest protocol-2 encoding of `value` (BININT1, BININT2, BININT or LONG1).
+    static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
+        func littleEndian(_ raw: UInt64, _ count: Int) {
+            for i in 0..<count { bytes.append(UInt8(truncatingIfNeeded: raw >> (8 * UInt64(i)))) }
+        }
         switch value {
         case 0...0xFF:
             bytes.append(PickleOpcode.binInt1)
             bytes.append(UInt8(value))
         case 0x100...0xFFFF:
             bytes.append(PickleOpcode.binInt2)
-            appendLittleEndian(UInt64(value), byteCount: 2)
+            littleEndian(UInt64(value), 2)
         case Int64(Int32.min)...Int64(Int32.max):
             bytes.append(PickleOpcode.binInt)
-            appendLittleEndian(UInt64(bitPattern: value), byteCount: 4)
+            littleEndian(UInt64(bitPattern: value), 4)
         default:
-            // LONG1 with the shortest two's-complement form Python would also accept.
+            // LONG1 with an 8-byte two's-complement form, which Python accepts.
             bytes.append(PickleOpcode.long1)
             bytes.append(8)
-            appendLittleEndian(UInt64(bitPattern: value), byteCount: 8)
+            littleEndian(UInt64(bitPattern: value), 8)
         }
     }
 

@@ -1,9 +1,13 @@
 /// Helpers that keep error descriptions on one line whatever a hostile file contains.
-enum TextSanitizing {
-    /// `text` in single quotes, with control characters escaped and long text shortened.
-    static func quoted(_ text: String, limit: Int = 120) -> String {
+public enum TextSanitizing {
+    /// `text` in single quotes, with control characters escaped and text longer than `limit`
+    /// Unicode scalars shortened with "…" (scanning stops there, so a huge field costs nothing).
+    public static func quoted<S: StringProtocol>(_ text: S, limit: Int = 120) -> String {
         var out = ""
+        var count = 0
         for scalar in text.unicodeScalars {
+            if count >= limit { out += "…"; break }
+            count += 1
             switch scalar {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
@@ -18,12 +22,11 @@ enum TextSanitizing {
                 }
             }
         }
-        if out.count > limit { out = String(out.prefix(limit)) + "…" }
         return "'" + out + "'"
     }
 
     /// `text` with line breaks and other control characters replaced by spaces.
-    static func oneLine(_ text: String) -> String {
+    public static func oneLine(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 }

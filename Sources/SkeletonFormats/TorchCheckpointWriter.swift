@@ -135,21 +135,7 @@ struct TorchPickleEncoder {
     }
 
     private mutating func writeInt(_ value: Int64) {
-        switch value {
-        case 0...0xFF:
-            bytes.append(PickleOpcode.binInt1)
-            bytes.append(UInt8(value))
-        case 0x100...0xFFFF:
-            bytes.append(PickleOpcode.binInt2)
-            appendLittleEndian(UInt64(value), byteCount: 2)
-        case Int64(Int32.min)...Int64(Int32.max):
-            bytes.append(PickleOpcode.binInt)
-            appendLittleEndian(UInt64(bitPattern: value), byteCount: 4)
-        default:
-            bytes.append(PickleOpcode.long1)
-            bytes.append(8)
-            appendLittleEndian(UInt64(bitPattern: value), byteCount: 8)
-        }
+        PickleWriter.appendInteger(value, to: &bytes)
     }
 
     private mutating func appendLittleEndian(_ value: UInt64, byteCount: Int) {
