@@ -3,6 +3,10 @@ import Foundation
 /// The recipe `stgcn` (no arguments) trains with: the official ST-GCN on the built-in
 /// `SyntheticActions` data set (ntu-rgb+d layout, 13 classes), sized to finish in a few minutes
 /// on two CPU cores. Every key can be overridden on the command line (`--num-epoch 20`).
+///
+/// Small-data choices, measured on this recipe (see the README): no dropout and base_lr 0.02 at
+/// batch 8. With the NTU config's dropout 0.5 and lr 0.05 the network was still at 53% top-1
+/// after 12 epochs; with these it passes 90% by epoch 10.
 public enum BuiltInRecipe {
     /// The name that stands for the recipe in messages.
     public static let source = URL(fileURLWithPath: "/built-in/synthetic.yaml")
@@ -26,19 +30,19 @@ public enum BuiltInRecipe {
     model_args:
       in_channels: 3
       num_class: 13
-      dropout: 0.5
+      dropout: 0
       edge_importance_weighting: True
       graph_args:
         layout: 'ntu-rgb+d'
         strategy: 'spatial'
     weight_decay: 0.0001
-    base_lr: 0.05
-    step: [8, 11]
+    base_lr: 0.02
+    step: [10, 12]
     batch_size: 8
     test_batch_size: 32
-    num_epoch: 12
+    num_epoch: 14
     eval_interval: 2
-    save_interval: 12
+    save_interval: 14
     log_interval: 10
     seed: 1
 
