@@ -50,7 +50,8 @@ let package = Package(
             name: "STGCNCLI",
             dependencies: ["STGCN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .target(name: "STGCNTestSupport", dependencies: ["SkeletonFormats", "STGCNTensor"], path: "Tests/STGCNTestSupport"),
+        .target(name: "STGCNTestSupport", dependencies: ["SkeletonFormats", "STGCNTensor"], path: "Tests/STGCNTestSupport",
+                resources: [.copy("Resources")]),
         .testTarget(name: "STGCNTensorTests", dependencies: ["STGCNTensor"]),
         .testTarget(name: "SkeletonFormatsTests", dependencies: ["SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "SkeletonDataTests", dependencies: ["SkeletonData", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),

@@ -13,7 +13,7 @@ struct GendataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gendata",
         abstract: "Convert a skeleton dataset to official-format float32 (N, C, T, V, M) .npy + (names, labels) .pkl files.",
-        subcommands: [NTU.self, Kinetics.self, OpenPose.self, Text.self])
+        subcommands: [NTU.self, Kinetics.self, OpenPose.self, Text.self, PySKL.self])
 
     /// What to do with clips longer than the target frame count.
     enum LongClips: String, ExpressibleByArgument, CaseIterable {
@@ -175,6 +175,46 @@ struct GendataCommand: ParsableCommand {
             try GendataCommand.run({
                 try Gendata.openPose(dataPath: URL(fileURLWithPath: dataPath), labels: labels.map { URL(fileURLWithPath: $0) }, frames: frames,
                                      longClips: common.longClips.overflow, normalization: normalization, format: keypoints)
+            }, common: common)
+        }
+    }
+
+    // MARK: pyskl
+
+    struct PySKL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pyskl",
+            abstract: "PySKL/MMAction2 annotation pickle → <out>/<split>_data.npy (N, C, T, V, M) + _label.pkl per split.",
+            discussion: """
+            --data-path is one pickle {'split': {name: [frame_dir, …]}, 'annotations': [{frame_dir, label, keypoint \
+            (M,T,V,C), keypoint_score (M,T,V), …}]} (or a plain list of annotations, written whole as <file name>). \
+            Read without executing anything: only numpy array globals are accepted. 2D keypoints with keypoint_score \
+            become C = 3 (x, y, score) as the official Kinetics data; 3D keypoints stay (x, y, z). Coordinates are \
+            written as stored. The first --num-person persons are kept; clips are zero-padded to --max-frames. \
+            Sample names are the frame_dirs.
+            """)
+
+        @Option(help: "The annotation pickle (e.g. ntu60_3danno.pkl).")
+        var dataPath: String
+
+        @Option(help: "Split to write, a key of the file's 'split' dict (repeatable; default every split).")
+        var split: [String] = []
+
+        @Option(help: "Frames per clip T (shorter clips are zero-padded at the end).")
+        var maxFrames: Int = 300
+
+        @Option(help: "Persons per clip M (the first ones are kept, missing ones are zeros).")
+        var numPerson: Int = 2
+
+        @Flag(help: "Replace NaN or infinite keypoints and scores by 0 instead of failing.")
+        var zeroNonFinite = false
+
+        @OptionGroup var common: Common
+
+        func run() throws {
+            try GendataCommand.run({
+                try Gendata.pyskl(dataPath: URL(fileURLWithPath: dataPath), splits: split, frames: maxFrames, persons: numPerson,
+                                  longClips: common.longClips.overflow, nonFinite: zeroNonFinite ? .replaceWithZero : .reject)
             }, common: common)
         }
     }

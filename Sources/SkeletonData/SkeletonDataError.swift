@@ -20,6 +20,8 @@ public enum SkeletonDataError: Error, CustomStringConvertible, Sendable, Equatab
     case invalidFileName(file: String, expected: String)
     /// An argument is out of range.
     case invalidArgument(name: String, value: String, expected: String)
+    /// A pickle could not be read (its description names the file and the byte offset).
+    case pickle(PickleError)
 
     /// One line: file, place, and what was expected.
     public var description: String {
@@ -40,6 +42,8 @@ public enum SkeletonDataError: Error, CustomStringConvertible, Sendable, Equatab
             return "\(file): file name does not match \(TextQuoting.oneLine(expected))"
         case let .invalidArgument(name, value, expected):
             return "argument \(name): \(TextQuoting.oneLine(value)), expected \(TextQuoting.oneLine(expected))"
+        case let .pickle(error):
+            return error.description
         }
     }
 

@@ -30,6 +30,9 @@ public enum PickleError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .truncated(source, offset, opcode, needed, available):
             let what = opcode.map { "inside \(PickleOpcode.describe($0))" } ?? "before STOP"
             return "\(source): byte \(offset): pickle ends \(what): needs \(needed) more bytes, \(available) available"
+        case let .unsupportedOpcode(source, offset, opcode) where opcode == PickleOpcode.nextBuffer || opcode == PickleOpcode.readonlyBuffer:
+            // Protocol 5 out-of-band buffers live outside the pickle (`buffer_callback`): a file holding them is incomplete.
+            return "\(source): byte \(offset): pickle opcode \(PickleOpcode.describe(opcode)) is not allowed: out-of-band buffers are not stored in the pickle, expected in-band data (BYTEARRAY8 or BINBYTES)"
         case let .unsupportedOpcode(source, offset, opcode):
             return "\(source): byte \(offset): pickle opcode \(PickleOpcode.describe(opcode)) is not allowed, expected one of the opcodes of plain data and state dicts"
         case let .missingProto(source, offset, found):

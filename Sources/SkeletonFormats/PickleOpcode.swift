@@ -50,6 +50,8 @@ enum PickleOpcode {
     static let memoize: UInt8 = 0x94
     static let frame: UInt8 = 0x95
     static let byteArray8: UInt8 = 0x96
+    static let nextBuffer: UInt8 = 0x97
+    static let readonlyBuffer: UInt8 = 0x98
 
     /// Python's names of every pickle opcode (protocols 0–5).
     private static let names: [UInt8: String] = [

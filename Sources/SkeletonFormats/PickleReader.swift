@@ -1,10 +1,13 @@
 import Foundation
 
-/// A restricted, non-executing pickle reader (protocols 2–5) for plain data and PyTorch state dicts.
+/// A restricted, non-executing pickle reader (protocols 2–5) for plain data, PyTorch state
+/// dicts and numpy arrays.
 ///
-/// Only the opcodes that plain Python data (None, bool, int, float, str, bytes, list, tuple,
-/// dict) and `torch.save` state dicts need are implemented; any other opcode, and any global
-/// outside `Options.allowedGlobals`, is rejected with an error naming it and its byte offset.
+/// Only the opcodes that plain Python data (None, bool, int, float, str, bytes, bytearray,
+/// list, tuple, dict), `torch.save` state dicts and pickled numpy arrays need are implemented;
+/// any other opcode, and any global outside `Options.allowedGlobals`, is rejected with an error
+/// naming it and its byte offset. Each reader chooses its own allow-list
+/// (`TorchCheckpoint.allowedGlobals`, `NumpyPickle.allowedGlobals`, none for plain data).
 /// Nothing is ever imported or called: a call of an allowed global is recorded as
 /// `PickleValue.call`, except `collections.OrderedDict()`, which becomes a `.dict`.
 /// Every length operand is checked against the remaining bytes before anything is allocated,

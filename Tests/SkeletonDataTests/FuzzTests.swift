@@ -1,4 +1,5 @@
 import Foundation
+import STGCNTestSupport
 import XCTest
 @testable import SkeletonData
 
@@ -26,8 +27,11 @@ final class FuzzTests: XCTestCase {
     }
 
     func fuzz(_ name: String, seed: UInt64, valid: String, iterations: Int = 200, parse: ([UInt8]) throws -> [Float]) {
+        fuzz(name, seed: seed, validBytes: Array(valid.utf8), iterations: iterations, parse: parse)
+    }
+
+    func fuzz(_ name: String, seed: UInt64, validBytes bytes: [UInt8], iterations: Int = 200, parse: ([UInt8]) throws -> [Float]) {
         var random = TestRandom(seed: seed)
-        let bytes = Array(valid.utf8)
         XCTAssertNoThrow(try parse(bytes), "\(name): the unmutated file must parse")
         var accepted = 0, rejected = 0
         for _ in 0..<iterations {
@@ -95,6 +99,17 @@ final class FuzzTests: XCTestCase {
                                                          nonFinite: .reject, replaced: &replaced)
             let sequence = try OpenPoseSequence(frames: [people], maxPersons: 2, selection: .highestScore, normalization: .none)
             return sequence.clip.values
+        }
+    }
+
+    func testPySKLAnnotationPickle() throws {
+        // Real numpy pickles (protocols 2 and 5): binary, so most mutations hit opcodes and lengths.
+        for (seed, file) in [(9, "pyskl-2d-np2-p5.pkl"), (10, "pyskl-3d-np1-p2.pkl")] as [(UInt64, String)] {
+            let bytes = [UInt8](try TestResources.pysklData(file))
+            fuzz(file, seed: seed, validBytes: bytes, iterations: 300) { input in
+                let decoded = try PySKLAnnotationFile(data: Data(input), source: file)
+                return decoded.annotations.flatMap { $0.clip().values }
+            }
         }
     }
 
