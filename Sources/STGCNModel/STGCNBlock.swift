@@ -39,7 +39,11 @@ public final class STGCNBlock: ParameterContainer {
     /// Times each layer when set (`stgcn bench --profile`).
     public var profiler: LayerProfiler?
 
-    private var rectifiedMiddle = Tensor(shape: [0])
+    /// The graph convolution's output (also what `normalizationBefore` keeps): with
+    /// `middleAffine` it rebuilds the temporal convolution's input in `backward`, so that
+    /// input (one activation per block) is never stored.
+    private var graphOutput = Tensor(shape: [0])
+    private var middleAffine: (scale: [Float], shift: [Float]) = ([], [])
     private var output = Tensor(shape: [0])
     private var dropoutMask: [UInt8]?
 
@@ -99,13 +103,12 @@ public final class STGCNBlock: ParameterContainer {
         let graphOutput = profiled(profiler, .graphConvolution, .forward) {
             spatial.forward(x, adjacency: adjacency, support: support, mode: mode)
         }
-        let middle = profiled(profiler, .normalization, .forward) { () -> Tensor in
-            let (scale, shift) = normalizationBefore.affine(for: graphOutput, mode: mode)
-            return Self.normalizeAndRectify(graphOutput, scale: scale, shift: shift, mask: nil, maskScale: 1,
-                                            residual: .none, residualAffine: nil)
+        let affine = profiled(profiler, .normalization, .forward) { normalizationBefore.affine(for: graphOutput, mode: mode) }
+        let middle = profiled(profiler, .normalization, .forward) {
+            Self.rectifiedMiddle(graphOutput, affine: affine)
         }
         let convolved = profiled(profiler, .temporalConvolution, .forward) {
-            temporalConvolution.forward(middle, mode: mode)
+            temporalConvolution.forward(middle, retainingInput: false)
         }
         let shortcut: ResidualInput
         var residualAffine: (scale: [Float], shift: [Float])?
@@ -127,7 +130,8 @@ public final class STGCNBlock: ParameterContainer {
                                             residual: shortcut, residualAffine: residualAffine)
         }
         if mode.retainsActivations {
-            rectifiedMiddle = middle
+            self.graphOutput = graphOutput
+            middleAffine = affine
             output = y
             dropoutMask = mask
         }
@@ -136,7 +140,8 @@ public final class STGCNBlock: ParameterContainer {
 
     /// Drops everything kept for `backward` by the last retaining forward.
     public func releaseActivations() {
-        rectifiedMiddle = Tensor(shape: [0])
+        graphOutput = Tensor(shape: [0])
+        middleAffine = ([], [])
         output = Tensor(shape: [0])
         dropoutMask = nil
         spatial.releaseActivations()
@@ -168,8 +173,9 @@ public final class STGCNBlock: ParameterContainer {
             }
         }
         var middle = profiled(profiler, .normalization, .backward) { normalizationAfter.backward(dropped) }
-        middle = profiled(profiler, .temporalConvolution, .backward) { temporalConvolution.backward(middle) }
-        profiled(profiler, .activation, .backward) { maskInPlace(&middle.scalars, by: rectifiedMiddle.scalars) }
+        let rectified = profiled(profiler, .normalization, .backward) { Self.rectifiedMiddle(graphOutput, affine: middleAffine) }
+        middle = profiled(profiler, .temporalConvolution, .backward) { temporalConvolution.backward(middle, input: rectified) }
+        profiled(profiler, .activation, .backward) { maskInPlace(&middle.scalars, by: rectified.scalars) }
         middle = profiled(profiler, .normalization, .backward) { normalizationBefore.backward(middle) }
         var (dx, dAdjacency) = profiled(profiler, .graphConvolution, .backward) { spatial.backward(middle) }
         switch residual {
@@ -182,6 +188,13 @@ public final class STGCNBlock: ParameterContainer {
             profiled(profiler, .activation, .backward) { addInPlace(&dx.scalars, shortcut.scalars) }
         }
         return (dx, dAdjacency)
+    }
+
+    /// `ReLU(x·scale[c] + shift[c])`: the temporal convolution's input, computed the same way in
+    /// `forward` and when `backward` rebuilds it, so both are bit-identical.
+    static func rectifiedMiddle(_ graphOutput: Tensor, affine: (scale: [Float], shift: [Float])) -> Tensor {
+        normalizeAndRectify(graphOutput, scale: affine.scale, shift: affine.shift, mask: nil, maskScale: 1,
+                            residual: .none, residualAffine: nil)
     }
 
     /// The residual operand of the fused output pass.

@@ -54,9 +54,16 @@ public final class TemporalConvolution: ParameterContainer {
 
     /// Convolves `x` of shape `(S, C_in, T, V)` to `(S, C_out, T', V)`.
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        forward(x, retainingInput: mode.retainsActivations)
+    }
+
+    /// Convolves `x`, keeping it for `backward(_:)` only when `retainingInput`. A caller that can
+    /// rebuild the input more cheaply than it can store it passes `false` and hands the rebuilt
+    /// input to `backward(_:input:)`.
+    public func forward(_ x: Tensor, retainingInput: Bool) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
                      "TemporalConvolution(\(inputChannels)→\(outputChannels)) got shape \(x.shape)")
-        if mode.retainsActivations { input = x }
+        if retainingInput { input = x }
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
         let outFrames = outputLength(forInputLength: frames)
         var y = Tensor(uninitializedShape: [samples, outputChannels, outFrames, joints])
@@ -120,6 +127,12 @@ public final class TemporalConvolution: ParameterContainer {
 
     /// Returns dL/dx for the last retaining `forward` and accumulates the weight and bias gradients.
     public func backward(_ dy: Tensor) -> Tensor {
+        backward(dy, input: input)
+    }
+
+    /// Returns dL/dx for a forward pass on `input` (bit-identical to the one given to `forward`,
+    /// which need not have kept it) and accumulates the weight and bias gradients.
+    public func backward(_ dy: Tensor, input: Tensor) -> Tensor {
         let (samples, frames, joints) = (input.shape[0], input.shape[2], input.shape[3])
         let outFrames = outputLength(forInputLength: frames)
         precondition(input.shape.count == 4 && dy.shape == [samples, outputChannels, outFrames, joints],
