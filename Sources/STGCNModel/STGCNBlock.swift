@@ -157,25 +157,14 @@ public final class STGCNBlock: ParameterContainer {
     /// Returns `(dL/dx, dL/dA_effective)` (dL/dA empty for the baseline TCN) and accumulates every parameter gradient of the block.
     public func backward(_ dy: Tensor) -> (input: Tensor, adjacency: [Float]) {
         precondition(dy.shape == output.shape, "STGCNBlock.backward: gradient \(dy.shape) ≠ output \(output.shape)")
-        var gradient = dy
-        profiled(profiler, .activation, .backward) { maskInPlace(&gradient.scalars, by: output.scalars) }
-        var dropped = gradient
-        if let dropoutMask {
-            let scale = 1 / (1 - dropout.probability)
-            profiled(profiler, .activation, .backward) {
-                dropped.scalars.withUnsafeMutableBufferPointer { gp in
-                    dropoutMask.withUnsafeBufferPointer { mp in
-                        Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
-                            for i in range { gp[i] = mp[i] == 0 ? 0 : gp[i] * scale }
-                        }
-                    }
-                }
-            }
+        let (gradient, dropped) = profiled(profiler, .activation, .backward) {
+            Self.outputBackward(dy, output: output, dropoutMask: dropoutMask, keepScale: 1 / (1 - dropout.probability))
         }
         var middle = profiled(profiler, .normalization, .backward) { normalizationAfter.backward(dropped) }
         let rectified = profiled(profiler, .normalization, .backward) { Self.rectifiedMiddle(graphOutput, affine: middleAffine) }
-        middle = profiled(profiler, .temporalConvolution, .backward) { temporalConvolution.backward(middle, input: rectified) }
-        profiled(profiler, .activation, .backward) { maskInPlace(&middle.scalars, by: rectified.scalars) }
+        middle = profiled(profiler, .temporalConvolution, .backward) {
+            temporalConvolution.backward(middle, input: rectified, inputIsRectified: true)
+        }
         middle = profiled(profiler, .normalization, .backward) { normalizationBefore.backward(middle) }
         var (dx, dAdjacency) = profiled(profiler, .graphConvolution, .backward) { spatial.backward(middle) }
         switch residual {
@@ -188,6 +177,47 @@ public final class STGCNBlock: ParameterContainer {
             profiled(profiler, .activation, .backward) { addInPlace(&dx.scalars, shortcut.scalars) }
         }
         return (dx, dAdjacency)
+    }
+
+    /// The backward of the fused output pass, in one pass over `dy`: `gradient = dy` where
+    /// `output > 0`, else 0 (what the residual branch receives) and, with dropout,
+    /// `dropped = gradient · keepScale` where the mask kept the entry, else 0 (what the second
+    /// batch norm receives). Without dropout both are the same tensor.
+    static func outputBackward(_ dy: Tensor, output: Tensor, dropoutMask: [UInt8]?, keepScale: Float)
+        -> (gradient: Tensor, dropped: Tensor) {
+        precondition(dy.count == output.count && (dropoutMask?.count ?? dy.count) == dy.count)
+        var gradient = Tensor(uninitializedShape: dy.shape)
+        guard let dropoutMask else {
+            gradient.scalars.withUnsafeMutableBufferPointer { gp in
+                dy.scalars.withUnsafeBufferPointer { dp in
+                    output.scalars.withUnsafeBufferPointer { op in
+                        Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
+                            for i in range { gp[i] = op[i] > 0 ? dp[i] : 0 }
+                        }
+                    }
+                }
+            }
+            return (gradient, gradient)
+        }
+        var dropped = Tensor(uninitializedShape: dy.shape)
+        gradient.scalars.withUnsafeMutableBufferPointer { gp in
+            dropped.scalars.withUnsafeMutableBufferPointer { kp in
+                dy.scalars.withUnsafeBufferPointer { dp in
+                    output.scalars.withUnsafeBufferPointer { op in
+                        dropoutMask.withUnsafeBufferPointer { mp in
+                            Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
+                                for i in range {
+                                    let g = op[i] > 0 ? dp[i] : 0
+                                    gp[i] = g
+                                    kp[i] = mp[i] == 0 ? 0 : g * keepScale
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (gradient, dropped)
     }
 
     /// `ReLU(x·scale[c] + shift[c])`: the temporal convolution's input, computed the same way in
@@ -270,14 +300,3 @@ func addInPlace(_ x: inout [Float], _ y: [Float]) {
     }
 }
 
-/// `g = g` where `activation > 0`, else 0: the ReLU backward given the ReLU's output.
-func maskInPlace(_ g: inout [Float], by activation: [Float]) {
-    precondition(g.count == activation.count)
-    g.withUnsafeMutableBufferPointer { gp in
-        activation.withUnsafeBufferPointer { ap in
-            Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
-                for i in range where !(ap[i] > 0) { gp[i] = 0 }
-            }
-        }
-    }
-}

@@ -132,7 +132,11 @@ public final class TemporalConvolution: ParameterContainer {
 
     /// Returns dL/dx for a forward pass on `input` (bit-identical to the one given to `forward`,
     /// which need not have kept it) and accumulates the weight and bias gradients.
-    public func backward(_ dy: Tensor, input: Tensor) -> Tensor {
+    ///
+    /// When `inputIsRectified` (the input is a ReLU's output), the result is the gradient with
+    /// respect to the ReLU's *input* instead: dL/dx where `input > 0`, else 0. The mask is
+    /// applied per sample while its gradient is still in cache, saving a pass over memory.
+    public func backward(_ dy: Tensor, input: Tensor, inputIsRectified: Bool = false) -> Tensor {
         let (samples, frames, joints) = (input.shape[0], input.shape[2], input.shape[3])
         let outFrames = outputLength(forInputLength: frames)
         precondition(input.shape.count == 4 && dy.shape == [samples, outputChannels, outFrames, joints],
@@ -208,6 +212,9 @@ public final class TemporalConvolution: ParameterContainer {
                                         dxs.update(repeating: 0, count: inSize)
                                         Self.fold(unfoldedGradient, channels: cin, taps: taps, stride: step, padding: pad,
                                                   frames: frames, joints: joints, outFrames: outFrames, into: dxs)
+                                    }
+                                    if inputIsRectified {
+                                        for i in 0..<inSize { dxs[i] = xs[i] > 0 ? dxs[i] : 0 }
                                     }
                                 }
                             }

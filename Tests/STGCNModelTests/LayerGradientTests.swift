@@ -149,10 +149,11 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testBlockGradients() {
-        for (cin, cout, stride) in [(3, 4, 2), (4, 4, 1)] {
+        // The last case runs dropout (the same mask on every forward: the generator is reset).
+        for (cin, cout, stride, dropout) in [(3, 4, 2, 0.0), (4, 4, 1, 0.0), (4, 4, 1, 0.5)] as [(Int, Int, Int, Float)] {
             let (k, frames, joints) = (2, 5, 4)
             let block = STGCNBlock(inputChannels: cin, outputChannels: cout, subsetCount: k,
-                                   temporalKernelSize: 3, stride: stride, dropout: 0, hasResidual: true)
+                                   temporalKernelSize: 3, stride: stride, dropout: dropout, hasResidual: true)
             var seed: UInt64 = 60
             block.visitParameters(prefix: "") { name, parameter in
                 seed += 1
@@ -164,11 +165,12 @@ final class LayerGradientTests: XCTestCase {
             let outFrames = (frames - 1) / stride + 1
             let r = GradientChecker.random(3 * cout * outFrames * joints, seed: 72)
             func loss() -> Double {
-                GradientChecker.weightedSum(block.forward(x, adjacency: adjacency, mode: .training).scalars, r)
+                block.dropout.generator = SeededGenerator(seed: 73)
+                return GradientChecker.weightedSum(block.forward(x, adjacency: adjacency, mode: .training).scalars, r)
             }
             _ = loss()
             let (dx, dA) = block.backward(Tensor(shape: [3, cout, outFrames, joints], scalars: r))
-            let label = "block(\(cin)→\(cout), s\(stride))"
+            let label = "block(\(cin)→\(cout), s\(stride), p\(dropout))"
             checker.check("\(label).x", analytic: dx.scalars, count: x.count,
                           read: { x.scalars[$0] }, write: { x.scalars[$0] = $1 }, loss: loss)
             checker.check("\(label).A", analytic: dA, count: adjacency.count,
