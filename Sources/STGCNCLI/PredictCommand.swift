@@ -75,9 +75,9 @@ struct PredictCommand: ParsableCommand {
             func name(_ index: Int) -> String { names.flatMap { index < $0.count ? $0[index] : nil } ?? "class \(index)" }
             if json {
                 let items = ranked.enumerated().map { rank, index in
-                    "{\"rank\":\(rank + 1),\"class\":\(index),\"label\":\(Self.jsonString(name(index))),\"probability\":\(String(format: "%.6f", row[index]))}"
+                    "{\"rank\":\(rank + 1),\"class\":\(index),\"label\":\(JSONWriting.stringLiteral(name(index))),\"probability\":\(String(format: "%.6f", row[index]))}"
                 }
-                print("{\"input\":\(Self.jsonString(input)),\"sample\":\(sample),\"top\":[\(items.joined(separator: ","))]}")
+                print("{\"input\":\(JSONWriting.stringLiteral(input)),\"sample\":\(sample),\"top\":[\(items.joined(separator: ","))]}")
             } else {
                 print(count > 1 ? "\(input) [sample \(sample)]:" : "\(input):")
                 for (rank, index) in ranked.enumerated() {
@@ -154,22 +154,6 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("\(input): non-finite value \(values[bad]) at flat index \(bad)")
         }
         return Tensor(shape: [1] + shape, scalars: values)
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -1,7 +1,7 @@
-/// Minimal JSON text generation for safetensors headers.
-enum JSONWriting {
+/// Minimal JSON text generation (safetensors headers, the CLI's `--json` output).
+public enum JSONWriting {
     /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
-    static func stringLiteral(_ text: String) -> String {
+    public static func stringLiteral(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
