@@ -13,6 +13,7 @@ import argparse
 import glob
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -56,6 +57,30 @@ def check_fixture():
         raise SystemExit("the benchmark's PyTorch model does not match the fixture")
 
 
+def combine(rounds):
+    """One record per side from alternating rounds: median throughputs, largest peak RSS, and on the
+    Swift record the median of the per-round ratios (`ratio_torch`, `cpu_ratio_torch`, ...)."""
+    def merged(records):
+        if records[0] is None:
+            return None
+        out = dict(records[0])
+        for key in ("clips_per_second", "clips_per_cpu_second"):
+            out[key] = statistics.median(r[key] for r in records)
+        out["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in records)
+        out["rounds"] = len(records)
+        return out
+    swift = merged([r[0] for r in rounds])
+    torch_stock = merged([r[1] for r in rounds])
+    torch_tc = merged([r[2] for r in rounds])
+    for name, index in (("torch", 1), ("torch_tcmalloc", 2)):
+        if rounds[0][index] is None:
+            continue
+        swift["ratio_" + name] = statistics.median(r[0]["clips_per_second"] / r[index]["clips_per_second"] for r in rounds)
+        swift["cpu_ratio_" + name] = statistics.median(
+            r[0]["clips_per_cpu_second"] / r[index]["clips_per_cpu_second"] for r in rounds)
+    return swift, torch_stock, torch_tc
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", choices=["ntu", "kinetics"], action="append")
@@ -64,6 +89,11 @@ def main():
     parser.add_argument("--frames", type=int, default=300)
     parser.add_argument("--check", action="store_true", help="verify the PyTorch model on the fixture first")
     parser.add_argument("--no-tcmalloc", action="store_true", help="skip the tcmalloc-preloaded PyTorch run")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="alternate Swift and PyTorch this many times per case; ratios are the median of the "
+                             "per-round ratios, so slow phases of a shared machine hit both sides")
+    parser.add_argument("--mode", choices=["infer", "train"], action="append", help="only these modes")
+    parser.add_argument("--batch", type=int, action="append", help="only these batch sizes")
     args = parser.parse_args()
     ensure_torch()
     if args.check:
@@ -72,22 +102,28 @@ def main():
     if not os.path.exists(binary):
         subprocess.check_call(["swift", "build", "-c", "release", "--product", "stgcn"], cwd=ROOT)
     preload = None if args.no_tcmalloc else tcmalloc()
-    cases = [("infer", 1), ("infer", 16), ("train", 16)]
+    cases = [(mode, batch) for mode, batch in [("infer", 1), ("infer", 16), ("train", 16)]
+             if (not args.mode or mode in args.mode) and (not args.batch or batch in args.batch)]
     rows = []
     for preset in args.preset or ["ntu", "kinetics"]:
         for mode, batch in cases:
             common = ["--preset", preset, "--mode", mode, "--batch", str(batch), "--threads", str(args.threads),
                       "--frames", str(args.frames), "--repeats", str(args.repeats)]
-            swift = run_json([binary, "bench", "--json"] + common)
-            torch_stock = run_json([sys.executable, "torch_bench.py"] + common)
-            torch_tc = None
-            if preload:
-                env = dict(os.environ, LD_PRELOAD=preload)
-                torch_tc = run_json([sys.executable, "torch_bench.py"] + common, env=env)
+            rounds = []
+            for _ in range(max(1, args.rounds)):
+                swift = run_json([binary, "bench", "--json"] + common)
+                torch_stock = run_json([sys.executable, "torch_bench.py"] + common)
+                torch_tc = None
+                if preload:
+                    env = dict(os.environ, LD_PRELOAD=preload)
+                    torch_tc = run_json([sys.executable, "torch_bench.py"] + common, env=env)
+                rounds.append((swift, torch_stock, torch_tc))
+            swift, torch_stock, torch_tc = combine(rounds)
             rows.append((preset, mode, batch, swift, torch_stock, torch_tc))
             print(json.dumps({"preset": preset, "mode": mode, "batch": batch, "swift": swift,
                               "torch": torch_stock, "torch_tcmalloc": torch_tc}), file=sys.stderr)
-    print(f"\n{args.threads} threads, T={args.frames}, median of {args.repeats}; wall-clock clips/s (peak RSS GB)")
+    rounds_note = f", median of {args.rounds} alternating rounds" if args.rounds > 1 else ""
+    print(f"\n{args.threads} threads, T={args.frames}, median of {args.repeats}{rounds_note}; wall-clock clips/s (peak RSS GB)")
     header = f"{'preset':9} {'mode':6} {'batch':>5} | {'swift':>15} | {'torch':>15} | {'ratio':>6}"
     if preload:
         header += f" | {'torch+tcmalloc':>15} | {'ratio':>6}"
@@ -96,17 +132,17 @@ def main():
         def cell(r):
             return f"{r['clips_per_second']:7.2f} ({r['peak_rss_bytes'] / 1e9:4.2f})"
         line = (f"{preset:9} {mode:6} {batch:5d} | {cell(s):>15} | {cell(t):>15} | "
-                f"{s['clips_per_second'] / t['clips_per_second']:5.2f}x")
+                f"{s['ratio_torch']:5.2f}x")
         if tc:
-            line += f" | {cell(tc):>15} | {s['clips_per_second'] / tc['clips_per_second']:5.2f}x"
+            line += f" | {cell(tc):>15} | {s['ratio_torch_tcmalloc']:5.2f}x"
         print(line)
     print("\nclips per CPU-second (user + system time of all threads; robust when other work shares the machine)")
     for preset, mode, batch, s, t, tc in rows:
         line = (f"{preset:9} {mode:6} {batch:5d} | swift {s['clips_per_cpu_second']:7.3f} | torch {t['clips_per_cpu_second']:7.3f}"
-                f" | ratio {s['clips_per_cpu_second'] / t['clips_per_cpu_second']:5.2f}x")
+                f" | ratio {s['cpu_ratio_torch']:5.2f}x")
         if tc:
             line += (f" | torch+tcmalloc {tc['clips_per_cpu_second']:7.3f}"
-                     f" | ratio {s['clips_per_cpu_second'] / tc['clips_per_cpu_second']:5.2f}x")
+                     f" | ratio {s['cpu_ratio_torch_tcmalloc']:5.2f}x")
         print(line)
     print(f"\nswift: {rows[0][3].get('blas', '')}; SGEMM roof {rows[0][3].get('roof_gflops', 0):.0f} GFLOP/s")
 
