@@ -108,7 +108,7 @@ public final class STGCNBlock: ParameterContainer {
             Self.rectifiedMiddle(graphOutput, affine: affine)
         }
         let convolved = profiled(profiler, .temporalConvolution, .forward) {
-            temporalConvolution.forward(middle, retainingInput: false)
+            temporalConvolution.forward(middle, mode: mode, retainingInput: false)
         }
         let shortcut: ResidualInput
         var residualAffine: (scale: [Float], shift: [Float])?

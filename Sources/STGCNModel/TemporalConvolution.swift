@@ -6,8 +6,11 @@ import STGCNTensor
 /// It serves three roles in ST-GCN: the 9×1 temporal convolution of each block, the
 /// strided 1×1 residual projection (`kernelSize == 1`), and the classifier (`T = V = 1`).
 ///
-/// Stride 1 runs as `kernelSize` accumulating GEMMs on time-shifted views of the input
-/// (no unfolded copy); other strides unfold the input (im2col) into a per-worker buffer and
+/// Stride 1 with a kernel length divisible by 3 runs the Winograd F(3, 3) form (see
+/// `WinogradTemporalCorrelation`) in `backward` and in forward passes outside training, unless
+/// `algorithm` is `.direct` (see `TemporalConvolutionAlgorithm` for why training forward passes
+/// stay direct). The direct form, used by every other stride-1 shape, is `kernelSize`
+/// accumulating GEMMs on time-shifted views of the input (no unfolded copy). Other strides unfold the input (im2col) into a per-worker buffer and
 /// run one GEMM against the weight in PyTorch's own `(C_out, C_in·k)` layout. Samples run in
 /// parallel (see `Parallel`); with fewer samples than workers, output frames are split instead.
 public final class TemporalConvolution: ParameterContainer {
@@ -25,6 +28,14 @@ public final class TemporalConvolution: ParameterContainer {
     public let weight: Parameter
     /// `(C_out)`.
     public let bias: Parameter
+
+    /// How stride-1 convolutions with a kernel length divisible by 3 are computed.
+    public var algorithm: TemporalConvolutionAlgorithm = .winograd
+
+    /// Whether `backward` and the forward passes outside training run the Winograd form.
+    var usesWinograd: Bool {
+        algorithm == .winograd && WinogradTemporalCorrelation.supports(kernelSize: kernelSize, stride: stride)
+    }
 
     private var input = Tensor(shape: [0])
 
@@ -54,16 +65,17 @@ public final class TemporalConvolution: ParameterContainer {
 
     /// Convolves `x` of shape `(S, C_in, T, V)` to `(S, C_out, T', V)`.
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        forward(x, retainingInput: mode.retainsActivations)
+        forward(x, mode: mode, retainingInput: mode.retainsActivations)
     }
 
     /// Convolves `x`, keeping it for `backward(_:)` only when `retainingInput`. A caller that can
     /// rebuild the input more cheaply than it can store it passes `false` and hands the rebuilt
     /// input to `backward(_:input:)`.
-    public func forward(_ x: Tensor, retainingInput: Bool) -> Tensor {
+    public func forward(_ x: Tensor, mode: ForwardMode, retainingInput: Bool) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
                      "TemporalConvolution(\(inputChannels)→\(outputChannels)) got shape \(x.shape)")
         if retainingInput { input = x }
+        if usesWinograd && mode != .training { return winogradForward(x) }
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
         let outFrames = outputLength(forInputLength: frames)
         var y = Tensor(uninitializedShape: [samples, outputChannels, outFrames, joints])
@@ -145,7 +157,6 @@ public final class TemporalConvolution: ParameterContainer {
         let columns = outFrames * joints
         let (cin, cout, taps, pad, step) = (inputChannels, outputChannels, kernelSize, padding, stride)
         let workers = min(Parallel.workerCount, samples)
-        var dx = Tensor(uninitializedShape: input.shape)
         // Bias: Σ over samples and positions, parallel over output channels.
         var biasGradient = [Float](repeating: 0, count: cout)
         dy.scalars.withUnsafeBufferPointer { gp in
@@ -163,7 +174,9 @@ public final class TemporalConvolution: ParameterContainer {
             }
         }
         for o in 0..<cout { bias.gradient[o] += biasGradient[o] }
+        if usesWinograd { return winogradBackward(dy, input: input, inputIsRectified: inputIsRectified) }
 
+        var dx = Tensor(uninitializedShape: input.shape)
         let weightSize = weight.count
         var partialWeightGradients = [Float](repeating: 0, count: weightSize * workers)
         let unfoldedRows = cin * taps
