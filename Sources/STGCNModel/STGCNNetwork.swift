@@ -41,6 +41,12 @@ public final class STGCNNetwork: ActionRecognitionModel {
         didSet { for block in blocks { block.profiler = profiler } }
     }
 
+    /// How the blocks' 9×1 temporal convolutions are computed (default `.winograd`).
+    public var temporalConvolutionAlgorithm: TemporalConvolutionAlgorithm {
+        get { blocks.first?.temporalConvolution.algorithm ?? .winograd }
+        set { for block in blocks { block.temporalConvolution.algorithm = newValue } }
+    }
+
     /// Which entries of `A` are structurally non-zero (edge-importance gradients live there).
     private let support: [Bool]
     private var inputShape: [Int] = []
