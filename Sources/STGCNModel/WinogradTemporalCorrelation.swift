@@ -125,24 +125,24 @@ enum WinogradTemporalCorrelation {
                 let offset = (o * frames + frame) * joints
                 let y0 = y + offset, y1 = y0 + joints, y2 = y1 + joints
                 let valid = min(tileLength, frames - frame)
-                if valid == tileLength && rectifiedBy == nil {
+                if valid == tileLength {
                     for w in 0..<joints {
                         let (a, c, d, e) = (m1[w], m2[w], m3[w], m4[w])
                         y0[w] = m0[w] + a + c + d + b
                         y1[w] = a - c + 2 * d + b
                         y2[w] = a + c + 4 * d + e + b
                     }
-                    continue
-                }
-                for w in 0..<joints {
-                    let (a, c, d, e) = (m1[w], m2[w], m3[w], m4[w])
-                    let values = (m0[w] + a + c + d + b, a - c + 2 * d + b, a + c + 4 * d + e + b)
-                    y0[w] = values.0
-                    if valid > 1 { y1[w] = values.1 }
-                    if valid > 2 { y2[w] = values.2 }
+                } else {
+                    for w in 0..<joints {
+                        let (a, c, d, e) = (m1[w], m2[w], m3[w], m4[w])
+                        let values = (m0[w] + a + c + d + b, a - c + 2 * d + b, a + c + 4 * d + e + b)
+                        y0[w] = values.0
+                        if valid > 1 { y1[w] = values.1 }
+                        if valid > 2 { y2[w] = values.2 }
+                    }
                 }
                 if let mask = rectifiedBy.map({ $0 + offset }) {
-                    for j in 0..<(valid * joints) where !(mask[j] > 0) { y0[j] = 0 }
+                    for j in 0..<(valid * joints) { y0[j] = mask[j] > 0 ? y0[j] : 0 }
                 }
             }
         }
