@@ -28,14 +28,18 @@ enum WinogradTemporalCorrelation {
     /// Interpolation points, i.e. multiplications per tile and tap group.
     static let pointCount = 5
 
-    /// `G`, row per point: the filter transform.
-    static let filterTransform: [[Double]] = [
-        [0.5, 0, 0],
-        [-0.5, -0.5, -0.5],
-        [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-        [1.0 / 6, 1.0 / 3, 2.0 / 3],
-        [0, 0, 1],
-    ]
+    /// `G g` for one 3-tap group `(g0, g1, g2)`: the filter transform, one value per point.
+    @inline(__always)
+    static func filterPoints(_ g0: Double, _ g1: Double, _ g2: Double) -> (Double, Double, Double, Double, Double) {
+        (0.5 * g0, -0.5 * (g0 + g1 + g2), (g1 - g0 - g2) / 6, (g0 + 2 * g1 + 4 * g2) / 6, g2)
+    }
+
+    /// `Gᵀ u` for the five point values `u` of one group: the adjoint of `filterPoints`, three taps.
+    @inline(__always)
+    static func adjointFilterPoints(_ u0: Double, _ u1: Double, _ u2: Double, _ u3: Double, _ u4: Double)
+        -> (Double, Double, Double) {
+        (0.5 * (u0 - u1) + (u3 - u2) / 6, (u2 + 2 * u3) / 6 - 0.5 * u1, (4 * u3 - u2) / 6 - 0.5 * u1 + u4)
+    }
 
     /// Whether a convolution of this shape can run with this algorithm.
     static func supports(kernelSize: Int, stride: Int) -> Bool {
@@ -47,28 +51,29 @@ enum WinogradTemporalCorrelation {
     /// channels swapped and taps reversed, `U[ξ][g][i][o] = Σ_r G[ξ][r] · W[o][i][k − 1 − 3g − r]`.
     static func transformedKernel(_ weight: [Float], outputs: Int, inputs: Int, taps: Int, adjoint: Bool) -> [Float] {
         let groups = taps / tileLength
-        let matrix = outputs * inputs
-        return [Float](unsafeUninitializedCapacity: pointCount * groups * matrix) { u, initialized in
+        let matrix = outputs * inputs, pointStride = groups * matrix
+        return [Float](unsafeUninitializedCapacity: pointCount * pointStride) { u, initialized in
             weight.withUnsafeBufferPointer { w in
-                for point in 0..<pointCount {
-                    let row = filterTransform[point]
-                    for g in 0..<groups {
-                        let block = u.baseAddress! + (point * groups + g) * matrix
-                        for o in 0..<outputs {
-                            for i in 0..<inputs {
-                                let source = w.baseAddress! + (o * inputs + i) * taps
-                                var sum = 0.0
-                                for r in 0..<tileLength {
-                                    let tap = adjoint ? taps - 1 - tileLength * g - r : tileLength * g + r
-                                    sum += row[r] * Double(source[tap])
-                                }
-                                block[adjoint ? i * outputs + o : o * inputs + i] = Float(sum)
+                for o in 0..<outputs {
+                    for i in 0..<inputs {
+                        let source = w.baseAddress! + (o * inputs + i) * taps
+                        let destination = adjoint ? i * outputs + o : o * inputs + i
+                        for g in 0..<groups {
+                            func tap(_ r: Int) -> Double {
+                                Double(source[adjoint ? taps - 1 - tileLength * g - r : tileLength * g + r])
                             }
+                            let points = filterPoints(tap(0), tap(1), tap(2))
+                            let target = u.baseAddress! + g * matrix + destination
+                            target[0] = Float(points.0)
+                            target[pointStride] = Float(points.1)
+                            target[2 * pointStride] = Float(points.2)
+                            target[3 * pointStride] = Float(points.3)
+                            target[4 * pointStride] = Float(points.4)
                         }
                     }
                 }
             }
-            initialized = pointCount * groups * matrix
+            initialized = pointCount * pointStride
         }
     }
 
@@ -201,19 +206,16 @@ enum WinogradTemporalCorrelation {
     /// Adds `Σ_ξ G[ξ][r] · dU[ξ][g][o][i]` to `dW[o][i][3g + r]` (PyTorch's `(C_out, C_in, k)` layout).
     static func accumulateKernelGradient(_ du: UnsafePointer<Float>, outputs: Int, inputs: Int, taps: Int,
                                          into dw: UnsafeMutablePointer<Float>) {
-        let groups = taps / tileLength, matrix = outputs * inputs
+        let groups = taps / tileLength, matrix = outputs * inputs, pointStride = groups * matrix
         for g in 0..<groups {
-            for o in 0..<outputs {
-                for i in 0..<inputs {
-                    let index = o * inputs + i
-                    for r in 0..<tileLength {
-                        var sum = 0.0
-                        for point in 0..<pointCount {
-                            sum += filterTransform[point][r] * Double(du[(point * groups + g) * matrix + index])
-                        }
-                        dw[index * taps + tileLength * g + r] += Float(sum)
-                    }
-                }
+            for index in 0..<matrix {
+                let u = du + g * matrix + index
+                let taps3 = adjointFilterPoints(Double(u[0]), Double(u[pointStride]), Double(u[2 * pointStride]),
+                                                Double(u[3 * pointStride]), Double(u[4 * pointStride]))
+                let target = dw + index * taps + tileLength * g
+                target[0] += Float(taps3.0)
+                target[1] += Float(taps3.1)
+                target[2] += Float(taps3.2)
             }
         }
     }
