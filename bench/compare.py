@@ -58,14 +58,16 @@ def check_fixture():
 
 
 def combine(rounds):
-    """One record per side from alternating rounds: median throughputs, largest peak RSS, and on the
-    Swift record the median of the per-round ratios (`ratio_torch`, `cpu_ratio_torch`, ...)."""
+    """One record per side from alternating rounds: median throughputs (and, for Swift, median
+    effective GFLOP/s, roof and fraction of roof), largest peak RSS, and on the Swift record the
+    median of the per-round ratios (`ratio_torch`, `cpu_ratio_torch`, ...)."""
     def merged(records):
         if records[0] is None:
             return None
         out = dict(records[0])
-        for key in ("clips_per_second", "clips_per_cpu_second"):
-            out[key] = statistics.median(r[key] for r in records)
+        for key in ("clips_per_second", "clips_per_cpu_second", "gflops", "roof_gflops", "fraction_of_roof"):
+            if key in out:
+                out[key] = statistics.median(r[key] for r in records)
         out["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in records)
         out["rounds"] = len(records)
         return out
@@ -144,7 +146,11 @@ def main():
             line += (f" | torch+tcmalloc {tc['clips_per_cpu_second']:7.3f}"
                      f" | ratio {s['cpu_ratio_torch_tcmalloc']:5.2f}x")
         print(line)
-    print(f"\nswift: {rows[0][3].get('blas', '')}; SGEMM roof {rows[0][3].get('roof_gflops', 0):.0f} GFLOP/s")
+    print("\nswift effective GFLOP/s (official FLOP count) and fraction of the SGEMM roof measured around it")
+    for preset, mode, batch, s, t, tc in rows:
+        print(f"{preset:9} {mode:6} {batch:5d} | {s['gflops']:6.1f} GFLOP/s | roof {s['roof_gflops']:6.1f} | "
+              f"{100 * s['fraction_of_roof']:5.1f}%")
+    print(f"\nswift: {rows[0][3].get('blas', '')}")
 
 
 if __name__ == "__main__":
