@@ -78,17 +78,13 @@ public final class BatchNorm: ParameterContainer {
                                 var sum = 0.0
                                 for s in 0..<samples {
                                     let row = xp.baseAddress! + (s * channels + c) * inner
-                                    var partial: Float = 0
-                                    for i in 0..<inner { partial += row[i] }
-                                    sum += Double(partial)
+                                    sum += Double(VectorReduction.sum(row, count: inner))
                                 }
                                 let m = Float(sum / Double(count))
                                 var squares = 0.0
                                 for s in 0..<samples {
                                     let row = xp.baseAddress! + (s * channels + c) * inner
-                                    var partial: Float = 0
-                                    for i in 0..<inner { let d = row[i] - m; partial += d * d }
-                                    squares += Double(partial)
+                                    squares += Double(VectorReduction.sumOfSquaredDeviations(row, count: inner, from: m))
                                 }
                                 mp[c] = m
                                 ip[c] = Float(1 / (squares / Double(count) + Double(epsilon)).squareRoot())
@@ -169,8 +165,7 @@ public final class BatchNorm: ParameterContainer {
                                 for s in 0..<samples {
                                     let offset = (s * channels + c) * inner
                                     let g = gp.baseAddress! + offset, x = xp.baseAddress! + offset
-                                    var a: Float = 0, b: Float = 0
-                                    for i in 0..<inner { a += g[i]; b += g[i] * (x[i] - m) }
+                                    let (a, b) = VectorReduction.sumAndCenteredDot(g, x, count: inner, center: m)
                                     sumDy += Double(a)
                                     sumDyH += Double(b) * Double(k)
                                 }

@@ -73,14 +73,14 @@ public final class GraphConvolution: ParameterContainer {
                     effectiveBias.withUnsafeBufferPointer { ebp in
                         y.scalars.withUnsafeMutableBufferPointer { yp in
                             func aggregate(_ s: Int, rows: Range<Int>, into b: UnsafeMutablePointer<Float>) {
-                                Self.aggregate(xp.baseAddress! + s * inSize, rows: rows, graph: graph,
-                                               planeStride: inSize, into: b)
+                                graph.aggregate(xp.baseAddress! + s * inSize, rows: rows, planeStride: inSize, into: b)
                             }
                             func multiply(_ s: Int, columns: Range<Int>, from b: UnsafePointer<Float>) {
                                 let ys = yp.baseAddress! + s * outSize
                                 for o in 0..<cout {
-                                    let row = ys + o * plane, biasRow = ebp.baseAddress! + o * joints
-                                    for c in columns { row[c] = biasRow[c % joints] }
+                                    Self.fillPeriodically(ys + o * plane + columns.lowerBound, count: columns.count,
+                                                          period: ebp.baseAddress! + o * joints, length: joints,
+                                                          phase: columns.lowerBound % joints)
                                 }
                                 BLAS.gemm(m: cout, n: columns.count, k: stacked, a: wp.baseAddress!, lda: stacked,
                                           b: b + columns.lowerBound, ldb: plane, beta: 1,
@@ -122,25 +122,20 @@ public final class GraphConvolution: ParameterContainer {
         sparse = nil
     }
 
-    /// For rows `r` (a row is the `V` joints of one (channel, frame)) of one sample:
-    /// `b[k·planeStride + r·V + w] = Σ_{(v, w) ∈ A_k} x[r·V + v] · A[k, v, w]`.
-    static func aggregate(_ x: UnsafePointer<Float>, rows: Range<Int>, graph: SparseAdjacency,
-                          planeStride: Int, into b: UnsafeMutablePointer<Float>) {
-        let joints = graph.jointCount
-        graph.sources.withUnsafeBufferPointer { sources in
-            graph.targets.withUnsafeBufferPointer { targets in
-                graph.values.withUnsafeBufferPointer { values in
-                    for k in 0..<graph.subsetCount {
-                        let entries = graph.entryRanges[k]
-                        let output = b + k * planeStride
-                        for r in rows {
-                            let from = x + r * joints, to = output + r * joints
-                            to.update(repeating: 0, count: joints)
-                            for e in entries { to[targets[e]] += from[sources[e]] * values[e] }
-                        }
-                    }
-                }
-            }
+    /// `p[i] = period[(phase + i) % length]` for `i` in `0..<count`: one period written element by
+    /// element, then doubled with block copies.
+    static func fillPeriodically(_ p: UnsafeMutablePointer<Float>, count: Int, period: UnsafePointer<Float>,
+                                 length: Int, phase: Int) {
+        var w = phase
+        for i in 0..<min(count, length) {
+            p[i] = period[w]
+            w = w + 1 == length ? 0 : w + 1
+        }
+        var filled = min(count, length)
+        while filled < count {
+            let chunk = min(filled, count - filled)
+            (p + filled).update(from: p, count: chunk)
+            filled += chunk
         }
     }
 
@@ -161,14 +156,15 @@ public final class GraphConvolution: ParameterContainer {
 
         // R[o, w] = Σ_{s,t} dy[s, o, t, w]: the bias gradient and the bias part of dA need it.
         var jointSums = [Float](repeating: 0, count: cout * joints)
+        let ones = [Float](repeating: 1, count: frames)
         dy.scalars.withUnsafeBufferPointer { gp in
             jointSums.withUnsafeMutableBufferPointer { rp in
-                Parallel.forEach(cout) { o, _ in
-                    let r = rp.baseAddress! + o * joints
-                    for s in 0..<samples {
-                        let row = gp.baseAddress! + s * outSize + o * plane
-                        for t in 0..<frames {
-                            for w in 0..<joints { r[w] += row[t * joints + w] }
+                ones.withUnsafeBufferPointer { onesp in
+                    Parallel.forEach(cout) { o, _ in
+                        for s in 0..<samples {
+                            // R[o, :] += dY[s, o]ᵀ · 1, dY[s, o] being T × V.
+                            BLAS.gemv(transposeA: true, m: frames, n: joints, a: gp.baseAddress! + s * outSize + o * plane,
+                                      lda: joints, x: onesp.baseAddress!, beta: 1, y: rp.baseAddress! + o * joints)
                         }
                     }
                 }
@@ -205,8 +201,8 @@ public final class GraphConvolution: ParameterContainer {
                                         Parallel.forEach(samples) { s, worker in
                                             let g = gp.baseAddress! + s * outSize
                                             let bs = sp.baseAddress! + 2 * worker * stackedSize
-                                            Self.aggregate(xp.baseAddress! + s * inSize, rows: 0..<(cin * frames),
-                                                           graph: graph, planeStride: inSize, into: bs)
+                                            graph.aggregate(xp.baseAddress! + s * inSize, rows: 0..<(cin * frames),
+                                                            planeStride: inSize, into: bs)
                                             // dW' += dY_s · B_sᵀ
                                             BLAS.gemm(transposeB: true, m: cout, n: stacked, k: plane,
                                                       a: g, lda: plane, b: bs, ldb: plane,
@@ -216,10 +212,10 @@ public final class GraphConvolution: ParameterContainer {
                                             BLAS.gemm(transposeA: true, m: stacked, n: plane, k: cout,
                                                       a: wp.baseAddress!, lda: stacked, b: g, ldb: plane,
                                                       beta: 0, c: gs, ldc: plane)
-                                            Self.aggregateBackward(gs, input: xp.baseAddress! + s * inSize,
-                                                                   rows: cin * frames, graph: graph, planeStride: inSize,
-                                                                   inputGradient: dxp.baseAddress! + s * inSize,
-                                                                   entryGradient: pe.baseAddress! + worker * entryCount)
+                                            graph.aggregateBackward(gs, input: xp.baseAddress! + s * inSize,
+                                                                    rows: cin * frames, planeStride: inSize,
+                                                                    inputGradient: dxp.baseAddress! + s * inSize,
+                                                                    entryGradient: pe.baseAddress! + worker * entryCount)
                                     }
                                 }
                             }
@@ -249,35 +245,6 @@ public final class GraphConvolution: ParameterContainer {
             }
         }
         return (dx, dAdjacency)
-    }
-
-    /// For every row `r` of one sample, given `G` (the gradient of the aggregated input):
-    /// `dx[r·V + v] = Σ_k Σ_{(v, w) ∈ A_k} G_k[r·V + w] · A[k, v, w]` and, per entry,
-    /// `dA[e] += Σ_r x[r·V + v] · G_k[r·V + w]`.
-    static func aggregateBackward(_ g: UnsafePointer<Float>, input x: UnsafePointer<Float>, rows: Int,
-                                  graph: SparseAdjacency, planeStride: Int,
-                                  inputGradient dx: UnsafeMutablePointer<Float>,
-                                  entryGradient: UnsafeMutablePointer<Float>) {
-        let joints = graph.jointCount
-        dx.update(repeating: 0, count: rows * joints)
-        graph.sources.withUnsafeBufferPointer { sources in
-            graph.targets.withUnsafeBufferPointer { targets in
-                graph.values.withUnsafeBufferPointer { values in
-                    for k in 0..<graph.subsetCount {
-                        let entries = graph.entryRanges[k]
-                        let gk = g + k * planeStride
-                        for r in 0..<rows {
-                            let gRow = gk + r * joints, xRow = x + r * joints, dxRow = dx + r * joints
-                            for e in entries {
-                                let gw = gRow[targets[e]]
-                                dxRow[sources[e]] += gw * values[e]
-                                entryGradient[e] += xRow[sources[e]] * gw
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /// `W'[o, k·C_in + i] = W[k·C_out + o, i]`: one row per output channel over all subsets.

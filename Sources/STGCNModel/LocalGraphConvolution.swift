@@ -151,9 +151,7 @@ public final class LocalGraphConvolution: ParameterContainer {
                                         Parallel.forEach(joints) { w, _ in
                                             for o in 0..<cout {
                                                 let row = gp.baseAddress! + (w * cout + o) * columns
-                                                var sum: Float = 0
-                                                for c in 0..<columns { sum += row[c] }
-                                                dbp[w * cout + o] += sum
+                                                dbp[w * cout + o] += VectorReduction.sum(row, count: columns)
                                             }
                                         }
                                         // Per edge: P = dŶ_w · X̂_vᵀ; dW_e += Ā_e·P; dĀ_e = ⟨W_e, P⟩.

@@ -192,7 +192,9 @@ public final class STGCNBlock: ParameterContainer {
                 dy.scalars.withUnsafeBufferPointer { dp in
                     output.scalars.withUnsafeBufferPointer { op in
                         Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
-                            for i in range { gp[i] = op[i] > 0 ? dp[i] : 0 }
+                            let start = range.lowerBound
+                            VectorArithmetic.selectWherePositive(dp.baseAddress! + start, mask: op.baseAddress! + start,
+                                                                 into: gp.baseAddress! + start, count: range.count)
                         }
                     }
                 }
@@ -206,11 +208,11 @@ public final class STGCNBlock: ParameterContainer {
                     output.scalars.withUnsafeBufferPointer { op in
                         dropoutMask.withUnsafeBufferPointer { mp in
                             Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
-                                for i in range {
-                                    let g = op[i] > 0 ? dp[i] : 0
-                                    gp[i] = g
-                                    kp[i] = mp[i] == 0 ? 0 : g * keepScale
-                                }
+                                let start = range.lowerBound, g = gp.baseAddress! + start
+                                VectorArithmetic.selectWherePositive(dp.baseAddress! + start, mask: op.baseAddress! + start,
+                                                                     into: g, count: range.count)
+                                VectorArithmetic.scaleWhereKept(g, keep: mp.baseAddress! + start, scale: keepScale,
+                                                                into: kp.baseAddress! + start, count: range.count)
                             }
                         }
                     }
@@ -294,7 +296,8 @@ func addInPlace(_ x: inout [Float], _ y: [Float]) {
     x.withUnsafeMutableBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
             Parallel.forEachRange(xp.count, minimumChunk: 65_536) { range, _ in
-                for i in range { xp[i] += yp[i] }
+                VectorArithmetic.add(yp.baseAddress! + range.lowerBound, into: xp.baseAddress! + range.lowerBound,
+                                     count: range.count)
             }
         }
     }

@@ -283,9 +283,7 @@ public final class STGCNNetwork: ActionRecognitionModel {
                 for s in 0..<samples {
                     for ch in 0..<channels {
                         let row = xp.baseAddress! + (s * channels + ch) * plane
-                        var sum: Float = 0
-                        for i in 0..<plane { sum += row[i] }
-                        fp[(s / m) * channels + ch] += sum * scale
+                        fp[(s / m) * channels + ch] += VectorReduction.sum(row, count: plane) * scale
                     }
                 }
             }

@@ -9,8 +9,16 @@ struct SparseAdjacency {
     let targets: [Int]
     /// `A[k, v, w]` at each entry.
     let values: [Float]
-    /// `entryRanges[k]`: the entries of subset `k` (entries are sorted by subset).
+    /// `entryRanges[k]`: the entries of subset `k` (entries are sorted by subset, source, target).
     let entryRanges: [Range<Int>]
+    /// The entries into target joint `w` of subset `k` are `incoming[incomingOffsets[k·V + w] ..<
+    /// incomingOffsets[k·V + w + 1]]`, in entry order (so by increasing source).
+    let incomingOffsets: [Int]
+    let incoming: [Int]
+    /// The entries out of source joint `v`, over all subsets, are `outgoing[outgoingOffsets[v] ..<
+    /// outgoingOffsets[v + 1]]`, in entry order (so by increasing subset, then target).
+    let outgoingOffsets: [Int]
+    let outgoing: [Int]
 
     /// The entries of `adjacency` (`K·V·V`, `[k][v][w]`) where `support` is true (or, without a
     /// support, where the value is non-zero).
@@ -39,6 +47,28 @@ struct SparseAdjacency {
         self.targets = targets
         self.values = values
         self.entryRanges = ranges
+        let entryCount = values.count
+        var incomingOffsets = [Int](repeating: 0, count: subsetCount * jointCount + 1)
+        var outgoingOffsets = [Int](repeating: 0, count: jointCount + 1)
+        for e in 0..<entryCount {
+            incomingOffsets[subsets[e] * jointCount + targets[e] + 1] += 1
+            outgoingOffsets[sources[e] + 1] += 1
+        }
+        for slot in 0..<(subsetCount * jointCount) { incomingOffsets[slot + 1] += incomingOffsets[slot] }
+        for v in 0..<jointCount { outgoingOffsets[v + 1] += outgoingOffsets[v] }
+        var incoming = [Int](repeating: 0, count: entryCount), outgoing = [Int](repeating: 0, count: entryCount)
+        var incomingFill = incomingOffsets, outgoingFill = outgoingOffsets
+        for e in 0..<entryCount {
+            let slot = subsets[e] * jointCount + targets[e]
+            incoming[incomingFill[slot]] = e
+            incomingFill[slot] += 1
+            outgoing[outgoingFill[sources[e]]] = e
+            outgoingFill[sources[e]] += 1
+        }
+        self.incomingOffsets = incomingOffsets
+        self.incoming = incoming
+        self.outgoingOffsets = outgoingOffsets
+        self.outgoing = outgoing
     }
 
     /// The number of entries.

@@ -165,9 +165,7 @@ public final class TemporalConvolution: ParameterContainer {
                     var total = 0.0
                     for s in 0..<samples {
                         let row = gp.baseAddress! + s * outSize + o * columns
-                        var sum: Float = 0
-                        for i in 0..<columns { sum += row[i] }
-                        total += Double(sum)
+                        total += Double(VectorReduction.sum(row, count: columns))
                     }
                     bg[o] = Float(total)
                 }
@@ -226,9 +224,7 @@ public final class TemporalConvolution: ParameterContainer {
                                         Self.fold(unfoldedGradient, channels: cin, taps: taps, stride: step, padding: pad,
                                                   frames: frames, joints: joints, outFrames: outFrames, into: dxs)
                                     }
-                                    if inputIsRectified {
-                                        for i in 0..<inSize { dxs[i] = xs[i] > 0 ? dxs[i] : 0 }
-                                    }
+                                    if inputIsRectified { VectorArithmetic.keepWherePositive(dxs, mask: xs, count: inSize) }
                                 }
                             }
                         }
@@ -307,9 +303,7 @@ public final class TemporalConvolution: ParameterContainer {
                 for t in 0..<outFrames {
                     let source = t * stride + tap - padding
                     guard source >= 0 && source < frames else { continue }
-                    let target = x + (i * frames + source) * joints
-                    let from = row + t * joints
-                    for v in 0..<joints { target[v] += from[v] }
+                    VectorArithmetic.add(row + t * joints, into: x + (i * frames + source) * joints, count: joints)
                 }
             }
         }

@@ -147,7 +147,7 @@ enum WinogradTemporalCorrelation {
                     }
                 }
                 if let mask = rectifiedBy.map({ $0 + offset }) {
-                    for j in 0..<(valid * joints) { y0[j] = mask[j] > 0 ? y0[j] : 0 }
+                    VectorArithmetic.keepWherePositive(y0, mask: mask, count: valid * joints)
                 }
             }
         }

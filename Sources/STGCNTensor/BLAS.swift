@@ -46,6 +46,24 @@ public enum BLAS {
         #endif
     }
 
+    /// `y = alpha · op(A) · x + beta · y`, row-major `A` (`m × n`, row stride `lda`), where `op(A)`
+    /// is `A` (then `x` has `n` entries, `y` has `m`) or `Aᵀ` (`x` has `m`, `y` has `n`).
+    @inlinable
+    public static func gemv(
+        transposeA: Bool = false, m: Int, n: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+        beta: Float, y: UnsafeMutablePointer<Float>
+    ) {
+        guard m > 0, n > 0 else { return }
+        #if canImport(Accelerate)
+        cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
+                    x, 1, beta, y, 1)
+        #else
+        cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha, a,
+                    blasint(lda), x, 1, beta, y, 1)
+        #endif
+    }
+
     /// Sets the number of threads the BLAS library may use (OpenBLAS only; a no-op on Accelerate).
     public static func setThreadCount(_ count: Int) {
         #if !canImport(Accelerate)
