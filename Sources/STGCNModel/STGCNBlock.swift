@@ -270,15 +270,12 @@ public final class STGCNBlock: ParameterContainer {
                                     let r = rp.baseAddress! + offset
                                     let ra = affine.scale[c], rb = affine.shift[c] + b
                                     for i in 0..<inner { let v = from[i] * a + r[i] * ra + rb; to[i] = v > 0 ? v : 0 }
-                                case (true, _, _):
-                                    let m = mp.baseAddress! + offset
-                                    let r = residualTensor == nil ? nil : rp.baseAddress! + offset
-                                    let ra = residualAffine?.scale[c] ?? 1, rb = residualAffine?.shift[c] ?? 0
-                                    for i in 0..<inner {
-                                        var v = m[i] == 0 ? 0 : (from[i] * a + b) * maskScale
-                                        if let r { v += r[i] * ra + rb }
-                                        to[i] = v > 0 ? v : 0
-                                    }
+                                case (true, let hasResidual, _):
+                                    VectorArithmetic.dropoutAffineRectify(
+                                        from, keep: mp.baseAddress! + offset, scale: a, shift: b, keepScale: maskScale,
+                                        residual: hasResidual ? rp.baseAddress! + offset : nil,
+                                        residualScale: residualAffine?.scale[c] ?? 1,
+                                        residualShift: residualAffine?.shift[c] ?? 0, into: to, count: inner)
                                 }
                             }
                         }

@@ -64,6 +64,32 @@ public enum VectorArithmetic {
         }
     }
 
+    /// The fused output pass of a block with dropout, for one channel row: with
+    /// `v = keep[i] == 0 ? 0 : (x[i]·scale + shift)·keepScale`, plus `residual[i]·residualScale +
+    /// residualShift` when a residual is given, `y[i] = v > 0 ? v : 0`.
+    public static func dropoutAffineRectify(
+        _ x: UnsafePointer<Float>, keep: UnsafePointer<UInt8>, scale: Float, shift: Float, keepScale: Float,
+        residual: UnsafePointer<Float>?, residualScale: Float, residualShift: Float,
+        into y: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        let zero = Lanes(), a = Lanes(repeating: scale), b = Lanes(repeating: shift)
+        let k = Lanes(repeating: keepScale), ra = Lanes(repeating: residualScale), rb = Lanes(repeating: residualShift)
+        var i = 0
+        while i + width <= count {
+            let kept = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(keep + i).loadUnaligned(as: SIMD8<UInt8>.self))
+            var v = ((load(x + i) * a + b) * k).replacing(with: zero, where: kept .== SIMD8<Int32>())
+            if let residual { v = v + (load(residual + i) * ra + rb) }
+            store(v.replacing(with: zero, where: .!(v .> zero)), y + i)
+            i += width
+        }
+        while i < count {
+            var v = keep[i] == 0 ? 0 : (x[i] * scale + shift) * keepScale
+            if let residual { v = v + (residual[i] * residualScale + residualShift) }
+            y[i] = v > 0 ? v : 0
+            i += 1
+        }
+    }
+
     @inline(__always)
     private static func load(_ p: UnsafePointer<Float>) -> Lanes {
         UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
