@@ -101,24 +101,24 @@ final class OfficialParityTests: XCTestCase {
                             prefix: "after_2_steps.", reference: reference)
     }
 
-    /// The fixture README asks for gradients within 1e-3 of each tensor's largest magnitude.
-    /// On this fixture no float32 implementation meets that for every entry: ReLU and BatchNorm
-    /// over 4 samples × 10 frames make some entries hinge on values within rounding of zero (a
-    /// ReLU mask flips), and the difference spreads to the layers below. Measured on the same
-    /// weights: the fixture (PyTorch float32) against PyTorch float64 differs by up to 1.4e-2 of
-    /// max |grad| and 2.6e-3 in norm; a second PyTorch float32 model (bench/stgcn_torch.py, which
-    /// only orders the graph aggregation differently) differs from the fixture by up to 2.6e-2 and
-    /// 5.6e-3 in norm, for the gradients and for the parameters after two steps alike. We require
-    /// what that independent PyTorch implementation achieves, with headroom: per tensor, 3e-2 at
-    /// the worst entry and 1e-2 in norm. The summary line prints what we reach.
+    /// The fixture README asks for gradients within 1e-3 of each tensor's largest magnitude, and
+    /// that is the bound here: per tensor, 1e-3 at the worst entry and 1e-3 in norm (we reach
+    /// ~2e-4 / ~7e-5; the summary line prints it). It is tight for this fixture: ReLU and
+    /// BatchNorm over 4 samples × 10 frames make some entries hinge on values within rounding of
+    /// zero, so a ReLU mask that flips spreads to the layers below. Measured on the same weights:
+    /// the fixture (PyTorch float32) against PyTorch float64 differs by up to 1.4e-2 of max |grad|;
+    /// a second PyTorch float32 model (bench/stgcn_torch.py) by up to 2.6e-2; this package with
+    /// sequential (single-accumulator) batch-norm sums by 1.6e-2, and with the Winograd temporal
+    /// convolution in the training forward by 1.4e-2. Meeting 1e-3 means the forward pass rounds
+    /// like PyTorch's float32 closely enough that no ReLU decision differs.
     func assertAgreement(_ tensors: [(String, [Float])], prefix: String, reference: Reference,
                          file: StaticString = #filePath, line: UInt = #line) throws {
         var worst: (name: String, agreement: TensorAgreement)?
         var outliers: (name: String, agreement: TensorAgreement)?
         for (name, values) in tensors {
             let agreement = TensorAgreement(values, try reference.floats(prefix + name))
-            XCTAssertLessThanOrEqual(agreement.normRelative, 1e-2, "\(prefix)\(name): \(agreement)", file: file, line: line)
-            XCTAssertLessThanOrEqual(agreement.worst, 3e-2, "\(prefix)\(name): \(agreement)", file: file, line: line)
+            XCTAssertLessThanOrEqual(agreement.normRelative, 1e-3, "\(prefix)\(name): \(agreement)", file: file, line: line)
+            XCTAssertLessThanOrEqual(agreement.worst, 1e-3, "\(prefix)\(name): \(agreement)", file: file, line: line)
             if agreement.worst > (worst?.agreement.worst ?? -1) { worst = (name, agreement) }
             if agreement.normRelative > (outliers?.agreement.normRelative ?? -1) { outliers = (name, agreement) }
         }
