@@ -163,10 +163,14 @@ struct BenchCommand: ParsableCommand {
                 total += seconds
                 let work = (forwardFlops[kind] ?? 0) * clips * (pass == .forward ? 1 : 2)
                 let rate = work > 0 ? String(format: "%9.1f", work / seconds / 1e9) : "        -"
-                print(String(format: "  %-32@ %-8@ %10.1f %@", kind.rawValue, pass.rawValue, seconds * 1000, rate))
+                // (`%-32@` does not pad on Linux Foundation, so the columns are padded here.)
+                print("  " + kind.rawValue.padding(toLength: 32, withPad: " ", startingAt: 0) + " "
+                      + pass.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                      + String(format: " %10.1f ", seconds * 1000) + rate)
             }
         }
-        print(String(format: "  %-32@ %-8@ %10.1f", "sum of layers", "", total * 1000))
+        print("  " + "sum of layers".padding(toLength: 41, withPad: " ", startingAt: 0)
+              + String(format: " %10.1f", total * 1000))
     }
 
     /// GFLOP/s of one 2048×2048 SGEMM (median of 3) with the current thread setting.
