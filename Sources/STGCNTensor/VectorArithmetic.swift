@@ -21,16 +21,7 @@ public enum VectorArithmetic {
     /// `y[i] = mask[i] > 0 ? y[i] : 0` for `i` in `0..<count`: the backward pass of a ReLU whose
     /// output (or input) is `mask`.
     public static func keepWherePositive(_ y: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>, count: Int) {
-        var i = 0
-        let zero = Lanes()
-        while i + width <= count {
-            store(load(y + i).replacing(with: zero, where: .!(load(mask + i) .> zero)), y + i)
-            i += width
-        }
-        while i < count {
-            y[i] = mask[i] > 0 ? y[i] : 0
-            i += 1
-        }
+        selectWherePositive(y, mask: mask, into: y, count: count)
     }
 
     /// `y[i] = mask[i] > 0 ? x[i] : 0` for `i` in `0..<count`.
