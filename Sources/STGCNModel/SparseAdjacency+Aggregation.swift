@@ -16,10 +16,9 @@ extension SparseAdjacency {
     func aggregate(_ x: UnsafePointer<Float>, rows: Range<Int>, planeStride: Int,
                    into b: UnsafeMutablePointer<Float>) {
         let joints = jointCount, lanes = Self.laneCount
-        let sources = incoming.map { self.sources[$0] }, weights = incoming.map { values[$0] }
         incomingOffsets.withUnsafeBufferPointer { offsets in
-            sources.withUnsafeBufferPointer { sources in
-                weights.withUnsafeBufferPointer { weights in
+            incomingSources.withUnsafeBufferPointer { sources in
+                incomingValues.withUnsafeBufferPointer { weights in
                     withUnsafeTemporaryAllocation(of: Lanes.self, capacity: joints) { columns in
                         var r = rows.lowerBound
                         while r + lanes <= rows.upperBound {
@@ -61,13 +60,12 @@ extension SparseAdjacency {
                            inputGradient dx: UnsafeMutablePointer<Float>,
                            entryGradient: UnsafeMutablePointer<Float>) {
         let joints = jointCount, lanes = Self.laneCount
-        // Per outgoing slot: where it reads G (k·planeStride + w) and A's value there.
+        // Per outgoing slot: where it reads G (k·planeStride + w); depends on the layer's shape.
         let reads = outgoing.map { subsets[$0] * planeStride + targets[$0] }
-        let weights = outgoing.map { values[$0] }
         outgoingOffsets.withUnsafeBufferPointer { offsets in
             outgoing.withUnsafeBufferPointer { entries in
                 reads.withUnsafeBufferPointer { reads in
-                    weights.withUnsafeBufferPointer { weights in
+                    outgoingValues.withUnsafeBufferPointer { weights in
                         withUnsafeTemporaryAllocation(of: Lanes.self, capacity: entries.count) { sums in
                             sums.initialize(repeating: Lanes())
                             var r = 0

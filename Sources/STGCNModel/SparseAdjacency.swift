@@ -11,14 +11,18 @@ struct SparseAdjacency {
     let values: [Float]
     /// `entryRanges[k]`: the entries of subset `k` (entries are sorted by subset, source, target).
     let entryRanges: [Range<Int>]
-    /// The entries into target joint `w` of subset `k` are `incoming[incomingOffsets[k·V + w] ..<
-    /// incomingOffsets[k·V + w + 1]]`, in entry order (so by increasing source).
+    /// The entries into target joint `w` of subset `k` are slots `incomingOffsets[k·V + w] ..<
+    /// incomingOffsets[k·V + w + 1]`, in entry order (so by increasing source); each slot holds the
+    /// entry's source joint and value.
     let incomingOffsets: [Int]
-    let incoming: [Int]
+    let incomingSources: [Int]
+    let incomingValues: [Float]
     /// The entries out of source joint `v`, over all subsets, are `outgoing[outgoingOffsets[v] ..<
-    /// outgoingOffsets[v + 1]]`, in entry order (so by increasing subset, then target).
+    /// outgoingOffsets[v + 1]]`, in entry order (so by increasing subset, then target);
+    /// `outgoingValues` holds their values in the same order.
     let outgoingOffsets: [Int]
     let outgoing: [Int]
+    let outgoingValues: [Float]
 
     /// The entries of `adjacency` (`K·V·V`, `[k][v][w]`) where `support` is true (or, without a
     /// support, where the value is non-zero).
@@ -66,9 +70,11 @@ struct SparseAdjacency {
             outgoingFill[sources[e]] += 1
         }
         self.incomingOffsets = incomingOffsets
-        self.incoming = incoming
+        incomingSources = incoming.map { sources[$0] }
+        incomingValues = incoming.map { values[$0] }
         self.outgoingOffsets = outgoingOffsets
         self.outgoing = outgoing
+        outgoingValues = outgoing.map { values[$0] }
     }
 
     /// The number of entries.
