@@ -56,6 +56,14 @@ public struct SafetensorsTensor: Sendable, Equatable {
         return ScalarDecoding.floats(bytes, kind: dtype.scalarKind, count: count)
     }
 
+    /// The elements converted to `Double` in C order: F64 exactly, F32, F16 and BF16 widened,
+    /// integer and boolean types converted by value.
+    /// - Throws: `SafetensorsError.byteCountMismatch` if `bytes` was modified to a wrong size.
+    public func doubleValues() throws(SafetensorsError) -> [Double] {
+        let count = try checkedElementCount()
+        return ScalarDecoding.doubles(bytes, kind: dtype.scalarKind, count: count)
+    }
+
     /// The elements as `Int64` in C order, for integer and boolean dtypes.
     /// - Throws: `SafetensorsError.notConvertible` for floating-point dtypes.
     public func int64Values() throws(SafetensorsError) -> [Int64] {

@@ -7,30 +7,40 @@ import Foundation
 enum ScalarDecoding {
     /// Every element converted to `Float` (integers and booleans by value; doubles rounded).
     static func floats(_ bytes: Data, kind: ScalarKind, count: Int) -> [Float] {
+        floatingPoint(bytes, kind: kind, count: count, as: Float.self)
+    }
+
+    /// Every element converted to `Double` (integers and booleans by value; F64 exactly).
+    static func doubles(_ bytes: Data, kind: ScalarKind, count: Int) -> [Double] {
+        floatingPoint(bytes, kind: kind, count: count, as: Double.self)
+    }
+
+    private static func floatingPoint<T: BinaryFloatingPoint>(_ bytes: Data, kind: ScalarKind, count: Int,
+                                                               as: T.Type) -> [T] {
         precondition(bytes.count >= count * kind.byteSize, "payload shorter than its shape")
         if count == 0 { return [] }
-        return bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Float] in
-            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+        return bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [T] in
+            [T](unsafeUninitializedCapacity: count) { out, initialized in
                 switch kind {
                 case .float32:
                     for i in 0..<count {
-                        out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                        out[i] = T(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
                     }
                 case .float64:
                     for i in 0..<count {
-                        out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
+                        out[i] = T(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
                     }
                 case .float16:
                     for i in 0..<count {
-                        out[i] = HalfPrecision.float(fromFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                        out[i] = T(HalfPrecision.float(fromFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))))
                     }
                 case .bfloat16:
                     for i in 0..<count {
-                        out[i] = HalfPrecision.float(fromBFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                        out[i] = T(HalfPrecision.float(fromBFloat16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))))
                     }
                 default:
                     for i in 0..<count {
-                        out[i] = Float(integer(raw, kind: kind, index: i))
+                        out[i] = T(integer(raw, kind: kind, index: i))
                     }
                 }
                 initialized = count

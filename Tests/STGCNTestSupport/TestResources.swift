@@ -3,7 +3,8 @@ import XCTest
 
 /// Small files committed with the tests (`Tests/STGCNTestSupport/Resources`), shared by every
 /// test target. `Resources/pyskl` holds synthetic numpy/PySKL pickles written by real numpy
-/// (`scripts/make-pyskl-test-pickles.py`, which documents the values they hold).
+/// (`scripts/make-pyskl-test-pickles.py`, which documents the values they hold);
+/// `Resources/float64-reference` holds the float64 run of the parity fixture's procedure.
 public enum TestResources {
     /// The resources folder in the built bundle.
     public static var root: URL {
@@ -15,6 +16,17 @@ public enum TestResources {
         let url = root.appendingPathComponent("pyskl").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
             XCTFail("test resource \(url.path) is missing (run scripts/make-pyskl-test-pickles.py)")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return url
+    }
+
+    /// `Resources/float64-reference/<name>`: the official model's fixture procedure run in float64
+    /// (`bench/float64_reference.py`); fails the test (and throws) when it is missing.
+    public static func float64Reference(_ name: String = "reference.safetensors") throws -> URL {
+        let url = root.appendingPathComponent("float64-reference").appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            XCTFail("test resource \(url.path) is missing (run bench/float64_reference.py)")
             throw CocoaError(.fileNoSuchFile)
         }
         return url
