@@ -4,7 +4,7 @@ import PackageDescription
 /// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
 ///
 /// Target layering (lower targets never import higher ones):
-/// `CBLAS` → `STGCNTensor` → `STGCNModel` → `STGCNTraining` → `STGCN` (umbrella) → `STGCNCLI`.
+/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNTraining` → `STGCN` (umbrella) → `STGCNCLI`.
 /// `SkeletonFormats` and `SkeletonGraph` need no BLAS and no other target.
 let package = Package(
     name: "swift-stgcn",
@@ -21,14 +21,16 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
+        // OpenBLAS, loaded at run time once the kernel is chosen (Linux; Accelerate on macOS).
+        .target(
+            name: "CBLASLoader",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
         ),
+        // CPUID/XCR0 feature flags and register-only FMA loops (the hardware's FP32 peak).
+        .target(name: "CCPUFeatures"),
         .target(
             name: "STGCNTensor",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            dependencies: [.target(name: "CBLASLoader", condition: .when(platforms: [.linux])), "CCPUFeatures"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "SkeletonFormats"),

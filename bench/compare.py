@@ -36,8 +36,17 @@ def run_json(command, env=None):
 
 
 def tcmalloc():
-    found = glob.glob("/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so*") + glob.glob("/usr/lib/*/libtcmalloc.so*")
-    return found[0] if found else None
+    """The tcmalloc library to preload into PyTorch (what an informed PyTorch user runs); installs
+    Debian's libtcmalloc-minimal4 when running as root and it is missing."""
+    def find():
+        found = glob.glob("/usr/lib/*/libtcmalloc_minimal.so*") + glob.glob("/usr/lib/*/libtcmalloc.so*")
+        return found[0] if found else None
+    if find() is None and hasattr(os, "geteuid") and os.geteuid() == 0 and os.path.exists("/usr/bin/apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "libtcmalloc-minimal4"], capture_output=True)
+    if find() is None:
+        print("note: tcmalloc not found (Debian: apt-get install libtcmalloc-minimal4); "
+              "comparing with stock PyTorch only", file=sys.stderr)
+    return find()
 
 
 def check_fixture():
@@ -65,7 +74,8 @@ def combine(rounds):
         if records[0] is None:
             return None
         out = dict(records[0])
-        for key in ("clips_per_second", "clips_per_cpu_second", "gflops", "roof_gflops", "fraction_of_roof"):
+        for key in ("clips_per_second", "clips_per_cpu_second", "gflops", "roof_gflops", "fraction_of_roof",
+                    "fp32_peak_gflops"):
             if key in out:
                 out[key] = statistics.median(r[key] for r in records)
         out["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in records)
@@ -146,11 +156,15 @@ def main():
             line += (f" | torch+tcmalloc {tc['clips_per_cpu_second']:7.3f}"
                      f" | ratio {s['cpu_ratio_torch_tcmalloc']:5.2f}x")
         print(line)
-    print("\nswift effective GFLOP/s (official FLOP count) and fraction of the SGEMM roof measured around it")
+    print("\nswift effective GFLOP/s (official FLOP count), the SGEMM roof measured around it and the FP32 peak "
+          "(register-only FMA loop on every thread)")
     for preset, mode, batch, s, t, tc in rows:
+        peak = s.get("fp32_peak_gflops")
+        peak_text = f" | peak {peak:6.1f} ({s.get('fp32_peak_isa', '?')}) | {100 * s['gflops'] / peak:5.1f}% of peak" if peak else ""
         print(f"{preset:9} {mode:6} {batch:5d} | {s['gflops']:6.1f} GFLOP/s | roof {s['roof_gflops']:6.1f} | "
-              f"{100 * s['fraction_of_roof']:5.1f}%")
+              f"{100 * s['fraction_of_roof']:5.1f}%{peak_text}")
     print(f"\nswift: {rows[0][3].get('blas', '')}")
+    print(f"cpu: {rows[0][3].get('cpu', '')}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks (and, as root, installs) what swift-stgcn needs to build: a Swift 6 toolchain,
-# pkg-config and OpenBLAS's CBLAS headers and library (Debian: libopenblas-dev).
+# Checks (and, as root, installs) what swift-stgcn needs: a Swift 6 toolchain to build, and
+# OpenBLAS at run time (Debian: libopenblas0). The build needs no BLAS headers: the library is
+# loaded when first used, after its GEMM kernel has been chosen from the CPU's features.
 # Sourced by scripts/run and scripts/test; safe to run repeatedly.
 set -euo pipefail
 
@@ -14,8 +15,7 @@ if [[ "$(uname -s)" == "Darwin" ]]; then
 fi
 
 missing=()
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-if ! pkg-config --exists openblas 2>/dev/null; then missing+=(libopenblas-dev); fi
+if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0 '; then missing+=(libopenblas0); fi
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

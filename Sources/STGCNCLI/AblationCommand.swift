@@ -40,6 +40,7 @@ struct AblationCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let url = URL(fileURLWithPath: config)
         var training: TrainingConfiguration

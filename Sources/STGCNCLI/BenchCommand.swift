@@ -59,17 +59,22 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let roof = Self.measureGemmRoof()
+        let peak = HardwarePeak.measure(threads: Parallel.workerCount)
         if !json {
-            print("BLAS: \(BLAS.backendDescription); \(Parallel.workerCount) worker thread(s); SGEMM 2048² roof \(String(format: "%.1f", roof)) GFLOP/s")
+            print("BLAS: \(BLAS.backendDescription); \(Parallel.workerCount) worker thread(s)")
+            print("CPU: \(CPUFeatures.current)")
+            print(String(format: "FP32 peak (register-only %@ FMA loop × %d threads) %.1f GFLOP/s; SGEMM 2048² roof %.1f GFLOP/s (%.0f%% of peak)",
+                         peak.instructionSet, peak.threads, peak.gflops, roof, 100 * roof / peak.gflops))
             print("preset    mode   batch   clips/s   ms/batch   GFLOP/s   % roof   peak RSS")
         }
         for preset in preset.map({ [$0] }) ?? Preset.allCases {
             for mode in mode.map({ [$0] }) ?? Mode.allCases {
                 let batches = batch.map { [$0] } ?? (mode == .infer ? [1, 16] : [16])
                 for batchSize in batches {
-                    try measure(preset: preset, mode: mode, batchSize: batchSize, roof: roof)
+                    try measure(preset: preset, mode: mode, batchSize: batchSize, roof: roof, peak: peak)
                 }
             }
         }
@@ -84,7 +89,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    func measure(preset: Preset, mode: Mode, batchSize: Int, roof startRoof: Double) throws {
+    func measure(preset: Preset, mode: Mode, batchSize: Int, roof startRoof: Double, peak: HardwarePeak.Measurement) throws {
         let configuration = modelConfiguration(preset)
         let network = try STGCNNetwork(configuration: configuration)
         network.initializeWeights(seed: 1)
@@ -135,6 +140,9 @@ struct BenchCommand: ParsableCommand {
                 "threads": Parallel.workerCount, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
                 "gflop_per_clip": perClip / 1e9, "gflops": gflops, "roof_gflops": roof, "fraction_of_roof": gflops / roof,
                 "peak_rss_bytes": rss, "blas": BLAS.backendDescription, "repeats": repeats,
+                "fp32_peak_gflops": peak.gflops, "fp32_peak_isa": peak.instructionSet,
+                "fraction_of_peak": gflops / peak.gflops, "roof_fraction_of_peak": roof / peak.gflops,
+                "blas_core": (try? BLASRuntime.status().core) ?? "", "cpu": CPUFeatures.current.description,
                 "cpu_seconds_per_batch": cpuPerBatch, "clips_per_cpu_second": Double(batchSize) / cpuPerBatch,
                 "temporal_algorithm": temporalAlgorithm.rawValue,
             ]

@@ -15,6 +15,7 @@ struct DemoCommand: ParsableCommand {
     var threads: Int?
 
     func run() throws {
+        try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let configuration = ModelConfiguration(inputChannels: 3, classCount: 60, layout: .ntuRGBD, strategy: .spatial,
                                                edgeImportanceWeighting: true, dropout: 0.5)

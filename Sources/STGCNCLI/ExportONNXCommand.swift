@@ -30,6 +30,7 @@ struct ExportONNXCommand: ParsableCommand {
     var opset: Int = 17
 
     func run() throws {
+        try CLIError.requireBLAS()
         let options = ONNXExportOptions(frames: dynamicFrames ? nil : frames, persons: persons, opset: opset)
         do { try options.validate() } catch { throw CLIError("\(output): \(error.description)") }
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path

@@ -27,6 +27,7 @@ struct InferCommand: ParsableCommand {
     var threads: Int?
 
     func run() throws {
+        try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let experiment: ExperimentConfiguration
         do {

@@ -47,6 +47,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let experiment: ExperimentConfiguration
         do {

@@ -33,6 +33,7 @@ struct TestCommand: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
+        try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let settings: TrainingConfiguration
         do {

@@ -32,6 +32,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let settings: TrainingConfiguration
         do {

@@ -1,7 +1,7 @@
 #if canImport(Accelerate)
 import Accelerate
 #else
-import CBLAS
+import CBLASLoader
 #endif
 
 /// The matrix-multiply primitive every layer is built on, over the platform BLAS
@@ -38,11 +38,11 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     beta, c, Int32(ldc))
         #else
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                    beta, c, blasint(ldc))
+        _ = BLASRuntime.required
+        stgcn_sgemm(Int32(STGCN_CBLAS_ROW_MAJOR),
+                    Int32(transposeA ? STGCN_CBLAS_TRANS : STGCN_CBLAS_NO_TRANS),
+                    Int32(transposeB ? STGCN_CBLAS_TRANS : STGCN_CBLAS_NO_TRANS),
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         #endif
     }
 
@@ -59,15 +59,17 @@ public enum BLAS {
         cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
                     x, 1, beta, y, 1)
         #else
-        cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha, a,
-                    blasint(lda), x, 1, beta, y, 1)
+        _ = BLASRuntime.required
+        stgcn_sgemv(Int32(STGCN_CBLAS_ROW_MAJOR), Int32(transposeA ? STGCN_CBLAS_TRANS : STGCN_CBLAS_NO_TRANS),
+                    Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
         #endif
     }
 
     /// Sets the number of threads the BLAS library may use (OpenBLAS only; a no-op on Accelerate).
     public static func setThreadCount(_ count: Int) {
         #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(max(1, count)))
+        _ = BLASRuntime.required
+        stgcn_blas_set_num_threads(Int32(max(1, count)))
         #endif
     }
 
@@ -76,19 +78,15 @@ public enum BLAS {
         #if canImport(Accelerate)
         return 1
         #else
-        return Int(openblas_get_num_threads())
+        _ = BLASRuntime.required
+        return Int(stgcn_blas_get_num_threads())
         #endif
     }
 
-    /// A one-line description of the BLAS in use, e.g. `OpenBLAS 0.3.21 (core: Haswell)`.
+    /// A one-line description of the BLAS in use and of its kernel choice, e.g.
+    /// `OpenBLAS 0.3.21 … (core: SkylakeX, chosen from CPU features (AVX-512 F/CD/BW/DQ/VL))`.
     public static var backendDescription: String {
-        #if canImport(Accelerate)
-        return "Accelerate"
-        #else
-        let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
-        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
-        return "\(config.trimmingCharacters(in: .whitespaces)) (core: \(core))"
-        #endif
+        BLASRuntime.required.summary
     }
 }
 
