@@ -30,8 +30,7 @@ let package = Package(
         .target(name: "CCPUFeatures"),
         .target(
             name: "STGCNTensor",
-            dependencies: [.target(name: "CBLASLoader", condition: .when(platforms: [.linux])), "CCPUFeatures"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: [.target(name: "CBLASLoader", condition: .when(platforms: [.linux])), "CCPUFeatures"]
         ),
         .target(name: "SkeletonFormats"),
         .target(name: "SkeletonGraph"),
