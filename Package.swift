@@ -4,7 +4,8 @@ import PackageDescription
 /// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
 ///
 /// Target layering (lower targets never import higher ones):
-/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNTraining` → `STGCN` (umbrella) → `STGCNCLI`.
+/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCN`
+/// (umbrella) → `STGCNCLI`.
 /// `SkeletonFormats` and `SkeletonGraph` need no BLAS and no other target.
 let package = Package(
     name: "swift-stgcn",
@@ -39,13 +40,15 @@ let package = Package(
             name: "STGCNModel",
             dependencies: ["STGCNTensor", "SkeletonGraph", "SkeletonFormats"]
         ),
+        // ONNX export: needs only the model.
+        .target(name: "STGCNONNX", dependencies: ["STGCNModel"]),
         .target(
             name: "STGCNTraining",
             dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "Yams"]
         ),
         .target(
             name: "STGCN",
-            dependencies: ["STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNTraining"]
+            dependencies: ["STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
         .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
+        .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]
 )

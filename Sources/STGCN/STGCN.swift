@@ -4,4 +4,5 @@
 @_exported import SkeletonGraph
 @_exported import SkeletonData
 @_exported import STGCNModel
+@_exported import STGCNONNX
 @_exported import STGCNTraining

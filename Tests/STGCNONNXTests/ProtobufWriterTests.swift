@@ -1,5 +1,5 @@
 import XCTest
-@testable import STGCNTraining
+@testable import STGCNONNX
 
 /// The protobuf encoder and the ONNX messages against byte sequences worked out by hand from
 /// the protobuf encoding rules and `onnx.proto`'s field numbers.

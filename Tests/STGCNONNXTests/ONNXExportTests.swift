@@ -1,7 +1,7 @@
 import XCTest
 import STGCNModel
 import SkeletonGraph
-@testable import STGCNTraining
+@testable import STGCNONNX
 
 /// The structure of the exported graph (numerics are checked against onnxruntime by
 /// scripts/check-onnx).
