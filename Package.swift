@@ -6,7 +6,7 @@ import PackageDescription
 /// Target layering (lower targets never import higher ones):
 /// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCN`
 /// (umbrella) → `STGCNCLI`.
-/// `SkeletonFormats` and `SkeletonGraph` need no BLAS and no other target.
+/// `SkeletonFormats` needs no other target; `SkeletonGraph` only `InputLimits` (the size limits on untrusted input).
 let package = Package(
     name: "swift-stgcn",
     platforms: [.macOS(.v13)],
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "STGCN", targets: ["STGCN"]),
         .library(name: "SkeletonFormats", targets: ["SkeletonFormats"]),
         .library(name: "SkeletonGraph", targets: ["SkeletonGraph"]),
+        .library(name: "InputLimits", targets: ["InputLimits"]),
         .library(name: "SkeletonData", targets: ["SkeletonData"]),
         .executable(name: "stgcn", targets: ["STGCNCLI"]),
     ],
@@ -33,22 +34,24 @@ let package = Package(
             name: "STGCNTensor",
             dependencies: [.target(name: "CBLASLoader", condition: .when(platforms: [.linux])), "CCPUFeatures"]
         ),
+        // The size limits on untrusted input, and the memory check, in one place.
+        .target(name: "InputLimits"),
         .target(name: "SkeletonFormats"),
-        .target(name: "SkeletonGraph"),
-        .target(name: "SkeletonData", dependencies: ["SkeletonFormats", "SkeletonGraph"]),
+        .target(name: "SkeletonGraph", dependencies: ["InputLimits"]),
+        .target(name: "SkeletonData", dependencies: ["SkeletonFormats", "SkeletonGraph", "InputLimits"]),
         .target(
             name: "STGCNModel",
-            dependencies: ["STGCNTensor", "SkeletonGraph", "SkeletonFormats"]
+            dependencies: ["STGCNTensor", "SkeletonGraph", "SkeletonFormats", "InputLimits"]
         ),
         // ONNX export: needs only the model.
         .target(name: "STGCNONNX", dependencies: ["STGCNModel"]),
         .target(
             name: "STGCNTraining",
-            dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "Yams"]
+            dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "InputLimits", "Yams"]
         ),
         .target(
             name: "STGCN",
-            dependencies: ["STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining"]
+            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -58,10 +61,10 @@ let package = Package(
                 resources: [.copy("Resources")]),
         .testTarget(name: "STGCNTensorTests", dependencies: ["STGCNTensor"]),
         .testTarget(name: "SkeletonFormatsTests", dependencies: ["SkeletonFormats", "STGCNTestSupport"]),
-        .testTarget(name: "SkeletonDataTests", dependencies: ["SkeletonData", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
-        .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
+        .testTarget(name: "SkeletonDataTests", dependencies: ["SkeletonData", "InputLimits", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
+        .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "InputLimits", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
-        .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
+        .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "InputLimits", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
         .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]

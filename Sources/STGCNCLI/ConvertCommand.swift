@@ -54,6 +54,7 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         let inputURL = URL(fileURLWithPath: input), outputURL = URL(fileURLWithPath: output)
         do { _ = try WeightsFile.Format(url: outputURL) } catch { throw CLIError(error.description) }
+        try CLIError.checkOutput(output)
         let tensors: [String: SafetensorsTensor]
         do { tensors = try WeightsFile.tensors(contentsOf: inputURL) } catch { throw CLIError("\(error)") }
         print("read \(input): \(tensors.count) tensors")
@@ -96,9 +97,7 @@ struct ConvertCommand: ParsableCommand {
     func makeNetwork(tensors: [String: SafetensorsTensor]) throws -> STGCNNetwork? {
         var model: ModelConfiguration
         if let config {
-            do { model = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config)).model } catch {
-                throw CLIError(error.description)
-            }
+            model = try ConfigurationLoading.experiment(config).model
             if let numClass { model.classCount = numClass }
         } else if let layout {
             let skeleton: SkeletonLayout

@@ -33,15 +33,8 @@ struct ExportONNXCommand: ParsableCommand {
         try CLIError.requireBLAS()
         let options = ONNXExportOptions(frames: dynamicFrames ? nil : frames, persons: persons, opset: opset)
         do { try options.validate() } catch { throw CLIError("\(output): \(error.description)") }
-        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError("\(output): folder \(folder) does not exist; expected an existing folder for the ONNX model")
-        }
-        let experiment: ExperimentConfiguration
-        do { experiment = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config)) } catch {
-            throw CLIError(error.description)
-        }
+        try CLIError.checkOutput(output)
+        let experiment = try ConfigurationLoading.experiment(config)
         guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? experiment.weights else {
             throw CLIError("\(config): no weights given; pass --weights or set `weights` in the config")
         }
@@ -52,11 +45,7 @@ struct ExportONNXCommand: ParsableCommand {
         do { try WeightsFile.load(weightsURL, into: network) } catch { throw CLIError("\(error)") }
         let model: ONNXModel
         do { model = try network.onnxModel(options: options) } catch { throw CLIError("\(output): \(error.description)") }
-        do {
-            try model.serializedData().write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw CLIError("\(output): cannot write the ONNX model: \((error as NSError).localizedDescription)")
-        }
+        do { try OutputFile.write(model.serializedData(), to: URL(fileURLWithPath: output)) } catch { throw CLIError(error.description) }
         let shape = "(batch, \(experiment.model.inputChannels), \(dynamicFrames ? "frames" : String(frames)), "
             + "\(experiment.model.layout.jointCount), \(persons))"
         print("wrote \(output): opset \(opset), \(model.graph.nodes.count) nodes, \(model.graph.initializers.count) initializers; "

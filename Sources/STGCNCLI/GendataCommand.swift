@@ -34,10 +34,16 @@ struct GendataCommand: ParsableCommand {
     }
 
     /// Writes `conversion` below `folder`, with progress on stderr, then a summary on stdout.
-    static func run(_ conversion: () throws -> DatasetConversion, common: Common) throws {
+    /// Nothing is written unless every file is (see `DatasetConversion.write`).
+    /// - Parameter nonFiniteFlag: the option that accepts NaN/infinite values, named in errors about them.
+    static func run(_ conversion: () throws -> DatasetConversion, common: Common, nonFiniteFlag: String? = nil) throws {
         let start = Date()
+        try checkOutFolder(common.outFolder)
+        func failure(_ error: any Error) -> CLIError {
+            CLIError(message(for: error, nonFiniteFlag: nonFiniteFlag))
+        }
         let plan: DatasetConversion
-        do { plan = try conversion() } catch { throw CLIError("\(error)") }
+        do { plan = try conversion() } catch { throw failure(error) }
         for note in plan.notes where !common.quiet { printError(note) }
         let folder = URL(fileURLWithPath: common.outFolder)
         var lastLine = Date.distantPast
@@ -50,7 +56,7 @@ struct GendataCommand: ParsableCommand {
                 let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
                 printError(String(format: "%@: %d/%d samples (%.0f%%), %.1f s", split, done, total, percent, seconds))
             }
-        } catch { throw CLIError("\(error)") }
+        } catch { throw failure(error) }
         for split in plan.splits {
             let counts = Dictionary(grouping: split.entries, by: \.label).count
             print("wrote \(split.dataURL(in: folder).path) (\(([split.entries.count] + split.sampleShape).map(String.init).joined(separator: ", ")))"
@@ -58,6 +64,39 @@ struct GendataCommand: ParsableCommand {
         }
         if !plan.classNames.isEmpty { print("wrote \(folder.appendingPathComponent("class_names.txt").path): \(plan.classNames.count) classes") }
         print(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
+    }
+
+    /// One line for `error`, naming this command's options where the library's message
+    /// would name library types (`--long-clips truncate`, `--zero-non-finite`).
+    static func message(for error: any Error, nonFiniteFlag: String?) -> String {
+        guard let error = error as? SkeletonDataError else { return TextSanitizing.oneLine("\(error)") }
+        switch error {
+        case let .tooManyFrames(_, _, limit):
+            return "\(error.summary) (pass --long-clips truncate to keep the first \(limit) frames)"
+        case .nonFinite:
+            return error.summary + (nonFiniteFlag.map { " (pass \($0) to store 0 instead)" } ?? "")
+        default:
+            return error.description
+        }
+    }
+
+    /// Checks `--out-folder` before any work: an existing folder, or a path whose nearest
+    /// existing parent is a writable folder (it is created when the conversion succeeds).
+    static func checkOutFolder(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw CLIError("--out-folder \(path): is a file; expected a folder") }
+            guard FileManager.default.isWritableFile(atPath: path) else { throw CLIError("--out-folder \(path): the folder is not writable") }
+            return
+        }
+        var parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), parent.path != "/" {
+            parent = parent.deletingLastPathComponent()
+        }
+        guard isDirectory.boolValue else { throw CLIError("--out-folder \(path): \(parent.path) is a file; expected a folder") }
+        guard FileManager.default.isWritableFile(atPath: parent.path) else {
+            throw CLIError("--out-folder \(path): cannot create it in \(parent.path) (not writable)")
+        }
     }
 
     static func printError(_ line: String) {
@@ -156,6 +195,10 @@ struct GendataCommand: ParsableCommand {
 
         @OptionGroup var common: Common
 
+        func validate() throws {
+            if let reason = InputLimits.violation("--frames", frames, atMost: InputLimits.maximumFrameCount) { throw ValidationError(reason) }
+        }
+
         func run() throws {
             let normalization: OpenPoseNormalization
             switch (imageSize, rawPixels) {
@@ -211,11 +254,16 @@ struct GendataCommand: ParsableCommand {
 
         @OptionGroup var common: Common
 
+        func validate() throws {
+            if let reason = InputLimits.violation("--max-frames", maxFrames, atMost: InputLimits.maximumFrameCount)
+                ?? InputLimits.violation("--num-person", numPerson, atMost: InputLimits.maximumPersonCount) { throw ValidationError(reason) }
+        }
+
         func run() throws {
             try GendataCommand.run({
                 try Gendata.pyskl(dataPath: URL(fileURLWithPath: dataPath), splits: split, frames: maxFrames, persons: numPerson,
                                   longClips: common.longClips.overflow, nonFinite: zeroNonFinite ? .replaceWithZero : .reject)
-            }, common: common)
+            }, common: common, nonFiniteFlag: "--zero-non-finite")
         }
     }
 
@@ -249,6 +297,11 @@ struct GendataCommand: ParsableCommand {
         var persons: Int = 1
 
         @OptionGroup var common: Common
+
+        func validate() throws {
+            if let reason = frames.flatMap({ InputLimits.violation("--frames", $0, atMost: InputLimits.maximumFrameCount) })
+                ?? InputLimits.violation("--persons", persons, atMost: InputLimits.maximumPersonCount) { throw ValidationError(reason) }
+        }
 
         func run() throws {
             let url = URL(fileURLWithPath: dataPath)

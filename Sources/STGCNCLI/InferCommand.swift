@@ -28,11 +28,9 @@ struct InferCommand: ParsableCommand {
 
     func run() throws {
         try CLIError.requireBLAS()
+        try CLIError.checkOutput(output)
         if let threads { Parallel.setWorkerCount(threads) }
-        let experiment: ExperimentConfiguration
-        do {
-            experiment = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config))
-        } catch { throw CLIError(error.description) }
+        let experiment = try ConfigurationLoading.experiment(config)
         guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? experiment.weights else {
             throw CLIError("\(config): no weights given; pass --weights or set `weights` in the config")
         }
@@ -76,6 +74,7 @@ enum InputBatch {
         guard shape[0] >= 1, shape[2] >= 1, shape[4] >= 1 else {
             throw CLIError("\(path): shape \(shape) is empty; expected N, T and M of at least 1")
         }
+        try InferenceMemory.check(shape: shape, source: path)
         let values: [Float]
         do { values = try array.floatValues() } catch { throw CLIError(error.description) }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {

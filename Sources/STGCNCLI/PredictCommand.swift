@@ -43,16 +43,13 @@ struct PredictCommand: ParsableCommand {
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        guard frames >= 1 else { throw ValidationError("--frames must be at least 1") }
+        if let reason = InputLimits.violation("--frames", frames, atMost: InputLimits.maximumFrameCount) { throw ValidationError(reason) }
     }
 
     func run() throws {
         try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
-        let experiment: ExperimentConfiguration
-        do {
-            experiment = try ExperimentConfiguration(contentsOf: URL(fileURLWithPath: config), unknownKeys: .warn)
-        } catch { throw CLIError(error.description) }
+        let experiment = try ConfigurationLoading.experiment(config)
         let model = experiment.model
         var names: [String]?
         if let labels {
@@ -111,7 +108,11 @@ struct PredictCommand: ParsableCommand {
                 } else {
                     FileHandle.standardError.write(Data("warning: OpenPose coordinates used as raw pixels; pass --image-size WxH to normalize them as the official pipeline\n".utf8))
                 }
-                clip = try OpenPoseSequence(folder: url, normalization: normalization).clip
+                let sequence = try OpenPoseSequence(folder: url, normalization: normalization)
+                if let warning = sequence.skippedFilesWarning {
+                    FileHandle.standardError.write(Data("warning: \(input): \(warning)\n".utf8))
+                }
+                clip = sequence.clip
             } else {
                 switch url.pathExtension.lowercased() {
                 case "skeleton":
@@ -127,6 +128,7 @@ struct PredictCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
+        try InferenceMemory.check(shape: [1] + clip.shape, source: input)
         let padded = clip.frames < frames ? clip.autoPaddingToLength(frames) : clip
         guard padded.channels == model.inputChannels else {
             throw CLIError("\(input): \(padded.channels) channels per joint; the model expects in_channels \(model.inputChannels)")
@@ -149,6 +151,7 @@ struct PredictCommand: ParsableCommand {
         guard shape[0] == model.inputChannels, shape[2] == model.layout.jointCount, shape[1] >= 1, shape[3] >= 1 else {
             throw CLIError("\(input): shape \(shape); expected (C=\(model.inputChannels), T, V=\(model.layout.jointCount), M)")
         }
+        try InferenceMemory.check(shape: [1] + shape, source: input)
         let values: [Float]
         do { values = try array.floatValues() } catch { throw CLIError(error.description) }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {

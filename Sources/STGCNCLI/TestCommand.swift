@@ -34,15 +34,14 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         try CLIError.requireBLAS()
+        for path in [saveScores, perClassCsv, confusion].compactMap({ $0 }) { try CLIError.checkOutput(path) }
         if let threads { Parallel.setWorkerCount(threads) }
         let settings: TrainingConfiguration
         do {
             settings = try TrainingConfiguration(contentsOf: URL(fileURLWithPath: config),
                                                  overrides: try ConfigurationOverride.parse(overrides), purpose: .test)
         } catch { throw CLIError(error.description) }
-        for warning in settings.warnings where !warning.contains("does not apply") {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-        }
+        ConfigurationLoading.printWarnings(settings.warnings)
         guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? settings.experiment.weights else {
             throw CLIError("\(config): no weights given; pass --weights or set `weights` in the config")
         }
@@ -109,8 +108,6 @@ struct TestCommand: ParsableCommand {
     }
 
     static func write(_ text: String, to path: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CLIError("\(path): cannot write: \(error.localizedDescription)")
-        }
+        do { try OutputFile.write(Data(text.utf8), to: URL(fileURLWithPath: path)) } catch { throw CLIError(error.description) }
     }
 }

@@ -1,3 +1,4 @@
+import InputLimits
 import SkeletonGraph
 
 /// The hyper-parameters of an ST-GCN model, mirroring the official `model_args`.
@@ -48,10 +49,14 @@ public struct ModelConfiguration: Sendable, Equatable {
          (128, 128, 1), (128, 128, 1), (128, 256, 2), (256, 256, 1), (256, 256, 1)]
     }
 
-    /// Checks the values that cannot be expressed in the types.
+    /// Checks the values that cannot be expressed in the types, and the sizes against
+    /// `InputLimits` (before a network allocates anything for them).
     public func validate() throws(ModelConfigurationError) {
-        if inputChannels < 1 { throw .invalid("in_channels must be at least 1, got \(inputChannels)") }
-        if classCount < 1 { throw .invalid("num_class must be at least 1, got \(classCount)") }
+        if let reason = InputLimits.violation("in_channels", inputChannels, atMost: InputLimits.maximumInputChannels) { throw .invalid(reason) }
+        if let reason = InputLimits.violation("num_class", classCount, atMost: InputLimits.maximumClassCount) { throw .invalid(reason) }
+        if temporalKernelSize > InputLimits.maximumTemporalKernelSize {
+            throw .invalid(InputLimits.violation("temporal_kernel_size", temporalKernelSize, atMost: InputLimits.maximumTemporalKernelSize) ?? "")
+        }
         if !(dropout >= 0 && dropout < 1) { throw .invalid("dropout must be in [0, 1), got \(dropout)") }
         if temporalKernelSize < 1 || temporalKernelSize % 2 == 0 {
             throw .invalid("the temporal kernel size must be odd, got \(temporalKernelSize)")

@@ -81,21 +81,7 @@ public struct AblationSettings: Sendable {
     /// Reads the training keys of `url` (the model keys are read by `ExperimentConfiguration`).
     public init(contentsOf url: URL) throws(ConfigurationError) {
         let path = url.path
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ConfigurationError(file: path, key: "", message: "cannot read the file (\(ExperimentConfiguration.reason(error)))")
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigurationError(file: path, key: "", message: "the file is empty; expected a YAML mapping")
-            }
-            root = node
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(file: path, key: "", message: "not valid YAML: \(error)")
-        }
+        let root = try ConfigurationDocument.parse(try ConfigurationDocument.read(url), file: path)
         let reader = NodeReader(file: path)
         let top = try reader.mapping(root, key: "")
         let folder = url.deletingLastPathComponent()

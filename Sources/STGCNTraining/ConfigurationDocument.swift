@@ -1,4 +1,6 @@
 import Foundation
+import InputLimits
+import SkeletonFormats
 import Yams
 
 /// What to do with keys nobody knows.
@@ -26,17 +28,7 @@ struct ConfigurationDocument {
     init(text: String, file: String, policy: UnknownKeyPolicy,
          overrides: [ConfigurationOverride] = []) throws(ConfigurationError) {
         self.policy = policy
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigurationError(file: file, key: "", message: "the file is empty; expected a YAML mapping")
-            }
-            root = node
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(file: file, key: "", message: "not valid YAML: \(Self.oneLine("\(error)"))")
-        }
+        let root = try Self.parse(text, file: file)
         var reader = NodeReader(file: file)
         top = try reader.mapping(root, key: "")
         for override in overrides {
@@ -49,12 +41,15 @@ struct ConfigurationDocument {
                                          message: "unknown option \(override.option); config keys: "
                                             + ExperimentConfiguration.knownTopLevelKeys.sorted().joined(separator: ", "))
             }
+            if let reason = YAMLNestingCheck.violation(in: override.value) {
+                throw ConfigurationError(file: "command line", key: override.key, message: "\(override.option): value not accepted: \(reason)")
+            }
             let value: Node
             do {
                 value = try Yams.compose(yaml: override.value) ?? Node.scalar(Node.Scalar(""))
             } catch {
                 throw ConfigurationError(file: "command line", key: override.key,
-                                         message: "\(override.option): value \"\(override.value)\" is not valid YAML")
+                                         message: "\(override.option): value \(TextSanitizing.quoted(override.value)) is not valid YAML")
             }
             top[first] = Self.setting(Array(path.dropFirst()), to: value, in: top[first])
             reader.overridden[override.key] = override.option
@@ -64,13 +59,39 @@ struct ConfigurationDocument {
 
     /// Reads the file at `url`.
     init(contentsOf url: URL, policy: UnknownKeyPolicy, overrides: [ConfigurationOverride] = []) throws(ConfigurationError) {
-        let text: String
+        try self.init(text: try Self.read(url), file: url.path, policy: policy, overrides: overrides)
+    }
+
+    /// The text of the YAML file at `url`, refused beyond `InputLimits.maximumConfigurationBytes`.
+    static func read(_ url: URL) throws(ConfigurationError) -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        if size > InputLimits.maximumConfigurationBytes {
+            throw ConfigurationError(file: url.path, key: "", message: "the file has \(InputLimits.grouped(size)) bytes; expected a YAML config of at most "
+                                        + "\(InputLimits.grouped(InputLimits.maximumConfigurationBytes)) bytes")
+        }
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            return try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw ConfigurationError(file: url.path, key: "", message: "cannot read the file (\(ExperimentConfiguration.reason(error)))")
         }
-        try self.init(text: text, file: url.path, policy: policy, overrides: overrides)
+    }
+
+    /// The root node of `text` (from `file`, which names it in errors). The nesting depth is
+    /// checked first (`YAMLNestingCheck`): the parser recurses once per level.
+    static func parse(_ text: String, file: String) throws(ConfigurationError) -> Node {
+        if let reason = YAMLNestingCheck.violation(in: text) {
+            throw ConfigurationError(file: file, key: "", message: "not accepted: \(reason)")
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigurationError(file: file, key: "", message: "the file is empty; expected a YAML mapping")
+            }
+            return node
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(file: file, key: "", message: "not valid YAML: \(TextSanitizing.oneLine("\(error)", limit: 300))")
+        }
     }
 
     /// Rejects or warns about keys of `mapping` outside `allowed`.

@@ -1,3 +1,5 @@
+import SkeletonFormats
+
 /// A configuration file that cannot be used, with the file, the key (and line when known)
 /// and what was expected.
 public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -17,8 +19,9 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
         self.message = message
     }
 
+    /// One line, control characters (from a binary or hostile file) replaced by spaces.
     public var description: String {
         let place = line.map { "\(file):\($0)" } ?? file
-        return key.isEmpty ? "\(place): \(message)" : "\(place): \(key): \(message)"
+        return TextSanitizing.oneLine(key.isEmpty ? "\(place): \(message)" : "\(place): \(key): \(message)")
     }
 }

@@ -1,3 +1,4 @@
+import InputLimits
 import Yams
 import SkeletonGraph
 
@@ -33,7 +34,7 @@ struct NodeReader {
         guard let first = unknown.first, let node = mapping[first] else { return }
         let prefix = parent.isEmpty ? "" : parent + "."
         throw error(node, key: prefix + first,
-                    "unknown key\(unknown.count > 1 ? "s " + unknown.map { prefix + $0 }.joined(separator: ", ") : ""); known keys here: \(allowed.sorted().joined(separator: ", "))")
+                    "unknown key\(unknown.count > 1 ? "s " + BoundedList.describe(unknown) { prefix + $0 } : ""); known keys here: \(allowed.sorted().joined(separator: ", "))")
     }
 
     func string(_ node: Node, key: String) throws(ConfigurationError) -> String {

@@ -65,29 +65,44 @@ public struct DatasetConversion: Sendable {
 
     /// Writes every split below `folder` (created if needed) and, when known,
     /// `<folder>/class_names.txt` (one name a line, in label order).
+    ///
+    /// All or nothing: every file is first written into a hidden staging folder inside
+    /// `folder` and moved into place only when all of them were written; on any error the
+    /// staging folder is removed (and `folder` too, when this call created it and it is empty),
+    /// so no file of this conversion is left behind.
     /// - Parameters:
     ///   - workers: clips loaded in parallel (samples are still written in order).
     ///   - progress: called with (split path, samples done, samples in the split) now and then.
-    /// - Throws: the first load or write error; no file of the failing split is left behind.
+    /// - Throws: the first load or write error.
     public func write(to folder: URL, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                       progress: ((String, Int, Int) -> Void)? = nil) throws {
-        let sorted = splits.allSatisfy { split in zip(split.entries, split.entries.dropFirst()).allSatisfy { $0.name < $1.name } }
-        if sharedSamples, sorted, splits.count > 1 {
-            try DatasetExport.writeSharing(splits, to: folder, workers: workers) { done, total in
-                progress?(splits.map(\.path).joined(separator: ", "), done, total)
+        let staging = try DatasetStaging(folder: folder)
+        do {
+            let sorted = splits.allSatisfy { split in zip(split.entries, split.entries.dropFirst()).allSatisfy { $0.name < $1.name } }
+            if sharedSamples, sorted, splits.count > 1 {
+                try DatasetExport.writeSharing(splits, to: staging.url, workers: workers) { done, total in
+                    progress?(splits.map(\.path).joined(separator: ", "), done, total)
+                }
+            } else {
+                for split in splits {
+                    try DatasetExport.write(split, to: staging.url, workers: workers) { done, total in progress?(split.path, done, total) }
+                }
             }
-        } else {
-            for split in splits {
-                try DatasetExport.write(split, to: folder, workers: workers) { done, total in progress?(split.path, done, total) }
+            var files = splits.flatMap { [$0.path + "_data.npy", $0.path + "_label.pkl"] }
+            if !classNames.isEmpty {
+                let url = staging.url.appendingPathComponent("class_names.txt")
+                do {
+                    try OutputFile.write(Data((classNames.joined(separator: "\n") + "\n").utf8), to: url)
+                } catch {
+                    throw SkeletonDataError.unreadable(file: folder.appendingPathComponent("class_names.txt").path,
+                                                       reason: "cannot write: \(error.reason)")
+                }
+                files.append("class_names.txt")
             }
-        }
-        if !classNames.isEmpty {
-            let url = folder.appendingPathComponent("class_names.txt")
-            do {
-                try Data((classNames.joined(separator: "\n") + "\n").utf8).write(to: url, options: .atomic)
-            } catch {
-                throw SkeletonDataError.unreadable(file: url.path, reason: "cannot write: \(error.localizedDescription)")
-            }
+            try staging.commit(files)
+        } catch {
+            staging.discard()
+            throw error
         }
     }
 }
@@ -108,7 +123,7 @@ public enum DatasetExport {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw SkeletonDataError.unreadable(file: directory.path, reason: "cannot create the output folder: \(error.localizedDescription)")
+            throw SkeletonDataError.unreadable(file: directory.path, reason: "cannot create the output folder: \(TextQuoting.oneLine(error.localizedDescription))")
         }
         let total = split.entries.count
         let writer = try NpyStreamWriter(float32At: dataURL, shape: [total] + split.sampleShape)
@@ -166,6 +181,11 @@ public enum DatasetExport {
             let directory = dataURL.deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                abandonAll()
+                throw SkeletonDataError.unreadable(file: directory.path, reason: "cannot create the output folder: \(TextQuoting.oneLine(error.localizedDescription))")
+            }
+            do {
                 writers.append(try NpyStreamWriter(float32At: dataURL, shape: [split.entries.count] + split.sampleShape))
             } catch {
                 abandonAll()

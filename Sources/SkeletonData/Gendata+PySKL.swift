@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 extension Gendata {
     /// A PySKL / MMAction2 annotation pickle → `<split>_data.npy` (N, C, `frames`, V, `persons`)
@@ -21,7 +22,9 @@ extension Gendata {
     public static func pyskl(dataPath: URL, splits names: [String] = [], frames: Int = 300, persons: Int = 2,
                              longClips: FrameOverflow = .error, nonFinite: NonFinitePolicy = .reject) throws(SkeletonDataError) -> DatasetConversion {
         try checkFixedLength(longClips, frames: frames)
-        guard persons >= 1 else { throw .invalidArgument(name: "persons", value: "\(persons)", expected: "at least 1") }
+        guard persons >= 1, persons <= InputLimits.maximumPersonCount else {
+            throw .invalidArgument(name: "persons", value: "\(persons)", expected: "1...\(InputLimits.maximumPersonCount)")
+        }
         let source = dataPath.path
         let file = try PySKLAnnotationFile(contentsOf: dataPath, nonFinite: nonFinite)
         guard let first = file.annotations.first else {

@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// Dataset conversions to the official `{split}_data.npy` + `{split}_label.pkl` format, as
 /// the official `tools/ntu_gendata.py` and `tools/kinetics_gendata.py` do them (same values,
@@ -141,7 +142,9 @@ public enum Gendata {
                                 normalization: OpenPoseNormalization, format: OpenPoseKeypointFormat = .automatic,
                                 maxPersons: Int = 2) throws(SkeletonDataError) -> DatasetConversion {
         try checkFixedLength(longClips, frames: frames)
-        guard maxPersons >= 1 else { throw .invalidArgument(name: "maxPersons", value: "\(maxPersons)", expected: "at least 1") }
+        guard maxPersons >= 1, maxPersons <= InputLimits.maximumPersonCount else {
+            throw .invalidArgument(name: "maxPersons", value: "\(maxPersons)", expected: "1...\(InputLimits.maximumPersonCount)")
+        }
         struct Video { var name: String; var folder: URL; var prefix: String?; var label: Int; var split: String }
         var videos: [Video] = []
         var classNames: [String] = []
@@ -299,7 +302,9 @@ public enum Gendata {
 
     static func textConversion(_ samples: [(name: String, label: Int, train: Bool, clip: SkeletonClip)], frames: Int?, persons: Int,
                                longClips: FrameOverflow, classNames: [String], notes: [String]) throws(SkeletonDataError) -> DatasetConversion {
-        guard persons >= 1 else { throw .invalidArgument(name: "persons", value: "\(persons)", expected: "at least 1") }
+        guard persons >= 1, persons <= InputLimits.maximumPersonCount else {
+            throw .invalidArgument(name: "persons", value: "\(persons)", expected: "1...\(InputLimits.maximumPersonCount)")
+        }
         let length = frames ?? samples.map(\.clip.frames).max() ?? 1
         try checkFixedLength(longClips, frames: length)
         let channels = samples.first?.clip.channels ?? 3, joints = samples.first?.clip.joints ?? 20
@@ -337,7 +342,9 @@ public enum Gendata {
     }
 
     static func checkFixedLength(_ overflow: FrameOverflow, frames: Int) throws(SkeletonDataError) {
-        guard frames >= 1 else { throw .invalidArgument(name: "frames", value: "\(frames)", expected: "at least 1") }
+        guard frames >= 1, frames <= InputLimits.maximumFrameCount else {
+            throw .invalidArgument(name: "frames", value: "\(frames)", expected: "1...\(InputLimits.maximumFrameCount)")
+        }
         guard overflow != .keepAll else {
             throw .invalidArgument(name: "longClips", value: "keepAll", expected: "error or truncate (every sample of a .npy has the same T)")
         }

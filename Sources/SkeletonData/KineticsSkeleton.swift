@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// One Kinetics-skeleton clip (`<video_id>.json`) converted the way the official feeder
 /// (`feeder_kinetics.py`, used by `kinetics_gendata.py`) does it.
@@ -27,7 +28,8 @@ public struct KineticsSkeletonClip: Sendable, Hashable {
 
     /// Reads and converts a clip file.
     /// - Parameters:
-    ///   - frameCount: T (official 300).
+    ///   - frameCount: T (official 300), at most `InputLimits.maximumFrameCount`; every
+    ///     `frame_index` must be below that limit too.
     ///   - personsIn: persons read per frame (official 5); `personsOut`: kept (official 2).
     ///   - overflow: for a `frame_index` ≥ T (the official code fails): `.error` (default),
     ///     `.truncate` (drop such frames), `.keepAll` (T grows to the largest index + 1).
@@ -41,18 +43,21 @@ public struct KineticsSkeletonClip: Sendable, Hashable {
     /// Converts a clip file's bytes; `source` names it in errors.
     public init(bytes: [UInt8], source: String, frameCount: Int = 300, personsIn: Int = 5, personsOut: Int = 2,
                 overflow: FrameOverflow = .error, nonFinite: NonFinitePolicy = .reject) throws(SkeletonDataError) {
-        guard frameCount >= 1 else { throw .invalidArgument(name: "frameCount", value: "\(frameCount)", expected: "at least 1") }
-        guard personsIn >= 1, personsOut >= 1, personsOut <= personsIn else {
-            throw .invalidArgument(name: "personsIn/personsOut", value: "\(personsIn)/\(personsOut)", expected: "1 <= personsOut <= personsIn")
+        guard frameCount >= 1, frameCount <= InputLimits.maximumFrameCount else {
+            throw .invalidArgument(name: "frameCount", value: "\(frameCount)", expected: "1...\(InputLimits.maximumFrameCount)")
+        }
+        guard personsIn >= 1, personsOut >= 1, personsOut <= personsIn, personsIn <= InputLimits.maximumPersonCount else {
+            throw .invalidArgument(name: "personsIn/personsOut", value: "\(personsIn)/\(personsOut)", expected: "1 <= personsOut <= personsIn <= \(InputLimits.maximumPersonCount)")
         }
         var reader = JSONFieldReader(file: source, nonFinite: nonFinite)
         let root = try reader.parse(bytes)
         let entries = try reader.array(try reader.member(root, "data", path: ""), path: "data")
         let joints = 18
-        // First pass: frame indices.
+        // First pass: frame indices, bounded before the clip is allocated.
         var indices: [Int] = []
         for (f, entry) in entries.enumerated() {
-            indices.append(try reader.integer(try reader.member(entry, "frame_index", path: "data[\(f)]"), path: "data[\(f)].frame_index", in: 0...10_000_000))
+            indices.append(try reader.integer(try reader.member(entry, "frame_index", path: "data[\(f)]"), path: "data[\(f)].frame_index",
+                                              in: 0...(InputLimits.maximumFrameCount - 1)))
         }
         var length = frameCount
         if let largest = indices.max(), largest >= frameCount {

@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// A parsed NTU RGB+D `.skeleton` file: every frame, every body, every joint, as written.
 ///
@@ -112,7 +113,8 @@ public struct NTUSkeletonSequence: Sendable, Hashable {
     ///   - overflow: what to do when the file has more frames than `frameCount` (the official
     ///     converter fails): `.error` (default), `.truncate`, or `.keepAll` (T = frame count).
     ///   - jointCount: V (25); joints past V are dropped, missing ones stay zero.
-    /// - Throws: `SkeletonDataError.tooManyFrames` under `.error`, `.invalidArgument` for bad counts.
+    /// - Throws: `SkeletonDataError.tooManyFrames` under `.error` or when T would exceed
+    ///   `InputLimits.maximumFrameCount`, `.invalidArgument` for bad counts.
     public func clip(maxBodies: Int = 2, frameCount: Int = 300, overflow: FrameOverflow = .error, jointCount: Int = 25) throws(SkeletonDataError) -> SkeletonClip {
         guard maxBodies >= 1 else { throw .invalidArgument(name: "maxBodies", value: "\(maxBodies)", expected: "at least 1") }
         guard frameCount >= 0 else { throw .invalidArgument(name: "frameCount", value: "\(frameCount)", expected: "at least 0") }
@@ -124,6 +126,13 @@ public struct NTUSkeletonSequence: Sendable, Hashable {
             case .truncate: length = frameCount
             case .keepAll: length = frames.count
             }
+        }
+        guard length <= InputLimits.maximumFrameCount else {
+            throw .exceedsLimit(file: source, what: "frames", value: length, limit: InputLimits.maximumFrameCount)
+        }
+        guard maxBodies <= InputLimits.maximumPersonCount, jointCount <= InputLimits.maximumJointCount else {
+            throw .invalidArgument(name: "maxBodies/jointCount", value: "\(maxBodies)/\(jointCount)",
+                                   expected: "at most \(InputLimits.maximumPersonCount)/\(InputLimits.maximumJointCount)")
         }
         var clip = SkeletonClip(channels: 3, frames: length, joints: jointCount, persons: maxBodies)
         clip.withUnsafeMutableValues { out in

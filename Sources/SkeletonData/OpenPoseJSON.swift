@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// Which keypoint set OpenPose wrote.
 public enum OpenPoseKeypointFormat: String, Sendable, Hashable, CaseIterable {
@@ -42,13 +43,35 @@ public struct OpenPoseSequence: Sendable, Hashable {
     public var video: String
     /// How many NaN/infinite values `NonFinitePolicy.replaceWithZero` replaced.
     public var replacedNonFiniteValues: Int
+    /// Names ending in `_keypoints.json` that were skipped because they do not follow
+    /// `<video>_<frame number>_keypoints.json` (sorted).
+    public var skippedMalformedNames: [String] = []
+    /// `*_keypoints.json` entries that were skipped because they are symbolic links to nothing (sorted).
+    public var skippedBrokenLinks: [String] = []
+
+    /// One line for the user when files were skipped, else nil: how many, which, and why.
+    public var skippedFilesWarning: String? {
+        var parts: [String] = []
+        if !skippedMalformedNames.isEmpty {
+            parts.append("\(skippedMalformedNames.count) file\(skippedMalformedNames.count == 1 ? "" : "s") not named <video>_<frame number>_keypoints.json ("
+                         + BoundedList.describe(skippedMalformedNames, limit: 3) { TextQuoting.quoted($0) } + ")")
+        }
+        if !skippedBrokenLinks.isEmpty {
+            parts.append("\(skippedBrokenLinks.count) broken symbolic link\(skippedBrokenLinks.count == 1 ? "" : "s") ("
+                         + BoundedList.describe(skippedBrokenLinks, limit: 3) { TextQuoting.quoted($0) } + ")")
+        }
+        return parts.isEmpty ? nil : "skipped " + parts.joined(separator: " and ")
+    }
 
     /// Reads the frames of one video from `folder`.
     /// - Parameters:
     ///   - video: the file-name prefix to read; nil requires the folder to hold one video.
     ///   - maxPersons: M (2).
+    /// Files whose names end in `_keypoints.json` but do not follow the pattern, and broken
+    /// symbolic links, are skipped and listed in `skippedMalformedNames` / `skippedBrokenLinks`.
     /// - Throws: `SkeletonDataError` for an empty folder, several videos without `video`,
-    ///   duplicate frame numbers, malformed JSON (naming file, line and field).
+    ///   duplicate frame numbers, more than `InputLimits.maximumFrameCount` frames or
+    ///   `InputLimits.maximumPersonCount` persons in a frame, malformed JSON (naming file, line and field).
     public init(folder: URL, video: String? = nil, format: OpenPoseKeypointFormat = .automatic, maxPersons: Int = 2,
                 selection: PersonSelection = .highestScore, normalization: OpenPoseNormalization = .none,
                 nonFinite: NonFinitePolicy = .reject) throws(SkeletonDataError) {
@@ -59,13 +82,19 @@ public struct OpenPoseSequence: Sendable, Hashable {
             throw .unreadable(file: folder.path, reason: "\(error)")
         }
         var frames: [(number: Int, video: String, name: String)] = []
+        var malformed: [String] = [], broken: [String] = []
         for name in names where name.hasSuffix("_keypoints.json") {
             let stem = name.dropLast("_keypoints.json".count)
-            guard let underscore = stem.lastIndex(of: "_") else { continue }
+            guard let underscore = stem.lastIndex(of: "_") else { malformed.append(name); continue }
             let digits = stem[stem.index(after: underscore)...]
-            guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits) else { continue }
+            guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits) else {
+                malformed.append(name)
+                continue
+            }
             let prefix = String(stem[..<underscore])
             if let video, prefix != video { continue }
+            // `fileExists` follows links: false here means a link to nothing.
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) else { broken.append(name); continue }
             frames.append((number, prefix, name))
         }
         guard !frames.isEmpty else {
@@ -74,6 +103,9 @@ public struct OpenPoseSequence: Sendable, Hashable {
         let videos = Set(frames.map(\.video))
         guard videos.count == 1, let only = videos.first else {
             throw .invalidArgument(name: "video", value: "nil", expected: "one of \(videos.sorted().prefix(5).joined(separator: ", ")) (the folder holds \(videos.count) videos)")
+        }
+        guard frames.count <= InputLimits.maximumFrameCount else {
+            throw .exceedsLimit(file: folder.path, what: "frames (*_keypoints.json files)", value: frames.count, limit: InputLimits.maximumFrameCount)
         }
         frames.sort { $0.number < $1.number }
         for k in frames.indices.dropFirst() where frames[k].number == frames[k - 1].number {
@@ -91,6 +123,8 @@ public struct OpenPoseSequence: Sendable, Hashable {
         self.frameNumbers = frames.map(\.number)
         self.video = only
         self.replacedNonFiniteValues = replaced
+        self.skippedMalformedNames = malformed.sorted()
+        self.skippedBrokenLinks = broken.sorted()
     }
 
     /// Builds the clip from parsed frames: per frame, per person, 54 values (x, y, c × 18).
@@ -131,7 +165,12 @@ public struct OpenPoseSequence: Sendable, Hashable {
                            replaced: inout Int) throws(SkeletonDataError) -> [[Double]] {
         var reader = JSONFieldReader(file: source, nonFinite: nonFinite)
         let root = try reader.parse(bytes)
-        let people = try reader.array(try reader.member(root, "people", path: ""), path: "people")
+        let peopleNode = try reader.member(root, "people", path: "")
+        let people = try reader.array(peopleNode, path: "people")
+        guard people.count <= InputLimits.maximumPersonCount else {
+            throw .malformed(file: source, line: peopleNode.line, field: "people",
+                             expected: "at most \(InputLimits.maximumPersonCount) persons", found: "\(people.count)")
+        }
         var result: [[Double]] = []
         for (m, person) in people.enumerated() {
             let path = "people[\(m)].pose_keypoints_2d"

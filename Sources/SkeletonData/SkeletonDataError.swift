@@ -1,4 +1,5 @@
 import SkeletonFormats
+import InputLimits
 /// Why a skeleton file, name or argument was rejected.
 ///
 /// `description` is one line naming the file, the place (line number and/or field) and what
@@ -14,6 +15,8 @@ public enum SkeletonDataError: Error, CustomStringConvertible, Sendable, Equatab
     case nonFinite(file: String, line: Int?, field: String, value: String)
     /// The sequence is longer than allowed (`FrameOverflow.error`).
     case tooManyFrames(file: String, frames: Int, limit: Int)
+    /// A size read from the file is larger than this package's limit (`InputLimits`).
+    case exceedsLimit(file: String, what: String, value: Int, limit: Int)
     /// The file or folder holds no usable data.
     case empty(file: String, expected: String)
     /// A file name does not follow the dataset's naming scheme.
@@ -23,8 +26,24 @@ public enum SkeletonDataError: Error, CustomStringConvertible, Sendable, Equatab
     /// A pickle could not be read (its description names the file and the byte offset).
     case pickle(PickleError)
 
-    /// One line: file, place, and what was expected.
+    /// One line: file, place, and what was expected, with the library's remedy where there is
+    /// one (`summary` plus `remedy`).
     public var description: String {
+        remedy.map { "\(summary) (\($0))" } ?? summary
+    }
+
+    /// How a library caller gets past the error, naming the library's option, or nil.
+    /// Command-line tools print `summary` with their own flag instead.
+    public var remedy: String? {
+        switch self {
+        case .nonFinite: return "use NonFinitePolicy.replaceWithZero to accept"
+        case .tooManyFrames: return "choose FrameOverflow.truncate or .keepAll for longer clips"
+        default: return nil
+        }
+    }
+
+    /// One line: file, place, and what was expected, without a remedy.
+    public var summary: String {
         switch self {
         case let .unreadable(file, reason):
             return "\(file): cannot read: \(TextQuoting.oneLine(reason))"
@@ -33,9 +52,11 @@ public enum SkeletonDataError: Error, CustomStringConvertible, Sendable, Equatab
         case let .unexpectedEnd(file, line, expected):
             return "\(file):\(line): file ends early, expected \(TextQuoting.oneLine(expected))"
         case let .nonFinite(file, line, field, value):
-            return "\(file)\(Self.place(line)): \(TextQuoting.oneLine(field)): non-finite value \(value), expected a finite number (use NonFinitePolicy.replaceWithZero to accept)"
+            return "\(file)\(Self.place(line)): \(TextQuoting.oneLine(field)): non-finite value \(value), expected a finite number"
         case let .tooManyFrames(file, frames, limit):
-            return "\(file): \(frames) frames, expected at most \(limit) (choose FrameOverflow.truncate or .keepAll for longer clips)"
+            return "\(file): \(frames) frames, expected at most \(limit)"
+        case let .exceedsLimit(file, what, value, limit):
+            return "\(file): \(TextQuoting.oneLine(what)): \(InputLimits.grouped(value)), expected at most \(InputLimits.grouped(limit)) (this package's limit)"
         case let .empty(file, expected):
             return "\(file): no data, expected \(TextQuoting.oneLine(expected))"
         case let .invalidFileName(file, expected):

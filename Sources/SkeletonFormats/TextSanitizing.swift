@@ -29,4 +29,12 @@ public enum TextSanitizing {
     public static func oneLine(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
+
+    /// `text` with control characters replaced by spaces and shortened with "…" after `limit`
+    /// Unicode scalars.
+    public static func oneLine(_ text: String, limit: Int) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > limit else { return oneLine(text) }
+        return oneLine(String(String.UnicodeScalarView(scalars.prefix(max(0, limit))))) + "…"
+    }
 }

@@ -1,3 +1,5 @@
+import InputLimits
+
 /// The joints and bones of a skeleton: the graph ST-GCN convolves over.
 ///
 /// Joints are 0-based indices `0..<jointCount`; edges are undirected bones (self links are
@@ -34,11 +36,14 @@ public struct SkeletonLayout: Sendable, Hashable, Codable {
     public let jointNames: [String]?
 
     /// Creates a validated layout.
-    /// - Throws: `SkeletonGraphError` when `jointCount < 1`, an edge or the center is out of
-    ///   range, joints are unreachable from the center (all of them are listed), or
+    /// - Throws: `SkeletonGraphError` when `jointCount` is outside `1...InputLimits.maximumJointCount`
+    ///   (checked before anything is allocated), an edge or the center is out of range, joints are unreachable from the center (all of them are listed), or
     ///   `jointNames` does not have `jointCount` entries.
     public init(name: String, jointCount: Int, edges: [(Int, Int)], center: Int, jointNames: [String]? = nil) throws(SkeletonGraphError) {
         guard jointCount >= 1 else { throw .invalidJointCount(layout: name, jointCount: jointCount) }
+        guard jointCount <= InputLimits.maximumJointCount else {
+            throw .tooManyJoints(layout: name, jointCount: jointCount, limit: InputLimits.maximumJointCount)
+        }
         for (index, edge) in edges.enumerated() {
             guard (0..<jointCount).contains(edge.0), (0..<jointCount).contains(edge.1) else {
                 throw .edgeOutOfRange(layout: name, edgeIndex: index, edge: [edge.0, edge.1], jointCount: jointCount)
