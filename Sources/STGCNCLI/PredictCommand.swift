@@ -151,8 +151,8 @@ struct PredictCommand: ParsableCommand {
         }
         let values: [Float]
         do { values = try array.floatValues() } catch { throw CLIError(error.description) }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw CLIError("\(input): non-finite value \(values[bad]) at flat index \(bad)")
+        do { try FiniteDataCheck.requireFinite(values, shape: shape, axes: FiniteDataCheck.sampleAxes, file: input) } catch {
+            throw CLIError(error.description)
         }
         return Tensor(shape: [1] + shape, scalars: values)
     }
