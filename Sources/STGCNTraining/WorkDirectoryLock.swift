@@ -29,11 +29,12 @@ public final class WorkDirectoryLock {
         let path = file.path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .lockFailed(lockFile: path, reason: String(cString: strerror(errno))) }
+        // EWOULDBLOCK (= EAGAIN on Linux and Darwin) when another open file description holds it.
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             let holder = Self.readPID(fd)
             close(fd)
-            if code == EWOULDBLOCK { throw .inUse(directory: directory.path, lockFile: path, pid: holder) }
+            if code == EAGAIN { throw .inUse(directory: directory.path, lockFile: path, pid: holder) }
             throw .lockFailed(lockFile: path, reason: String(cString: strerror(code)))
         }
         let text = Array("\(getpid())\n".utf8)
