@@ -246,7 +246,7 @@ public final class Trainer {
     /// led to it was finite).
     func requireFiniteState(epoch: Int, afterBatch batch: Int) throws(TrainingError) {
         if let bad = TrainingCheckpoint.firstNonFiniteValue(network: network, optimizer: optimizer) {
-            throw divergence(epoch: epoch, batch: batch, reason: "after its SGD step \(bad)")
+            throw divergence(epoch: epoch, batch: batch, reason: "\(bad) after the SGD step")
         }
     }
 

@@ -121,10 +121,10 @@ public enum TrainingCheckpoint {
     }
 
     /// The first NaN or Inf among `network`'s parameters and buffers and `optimizer`'s momentum,
-    /// as `key[flat index] = value`; nil when every value is finite.
+    /// as `key[flat index] is value`; nil when every value is finite.
     public static func firstNonFiniteValue(network: STGCNNetwork, optimizer: SGD) -> String? {
         func scan(_ name: String, _ values: [Float]) -> String? {
-            values.firstIndex { !$0.isFinite }.map { "\(name)[\($0)] = \(values[$0])" }
+            values.firstIndex { !$0.isFinite }.map { "\(name)[\($0)] is \(values[$0])" }
         }
         for (name, parameter) in network.namedParameters() {
             if let bad = scan(name, parameter.value) { return bad }
@@ -144,7 +144,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case missing(file: String)
     case unreadable(file: String, reason: String)
     case unwritable(file: String, reason: String)
-    /// The state to save holds NaN or Inf at `place` (`key[index] = value`); nothing was written.
+    /// The state to save holds NaN or Inf at `place` (`key[index] is value`); nothing was written.
     case nonFinite(file: String, place: String)
 
     public var description: String {
@@ -153,7 +153,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .unreadable(file, reason): return "\(file): \(reason)"
         case let .unwritable(file, reason): return "\(file): cannot write the checkpoint: \(reason)"
         case let .nonFinite(file, place):
-            return "\(file): not written: \(place) is not finite (the file keeps its last finite checkpoint)"
+            return "\(file): not written: \(place), not finite (the file keeps its last finite checkpoint)"
         }
     }
 }

@@ -13,7 +13,7 @@ final class BackgroundRun {
         outputFile = logs.appendingPathExtension("out")
         errorFile = logs.appendingPathExtension("err")
         for file in [outputFile, errorFile] {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         }
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("stgcn")
         process.arguments = arguments

@@ -22,18 +22,21 @@ final class KillResumeCommandTests: XCTestCase {
     enum Moment: String, CaseIterable {
         case beforeTraining = "before training"
         case midEpoch = "mid-epoch"
-        case evaluatingOrSaving = "after an epoch's batches (evaluating or saving)"
+        case evaluating = "after an epoch's batches (evaluating, writing metrics and epoch weights)"
+        case checkpointing = "after the epoch weights (writing the checkpoint and report)"
     }
 
     static func moment(ofOutput output: String) -> Moment {
         guard let started = output.range(of: "Training epoch: ", options: .backwards) else { return .beforeTraining }
-        return output[started.upperBound...].contains("\tmean_loss") ? .evaluatingOrSaving : .midEpoch
+        let rest = output[started.upperBound...]
+        if rest.contains("The model has been saved as") { return .checkpointing }
+        return rest.contains("\tmean_loss") ? .evaluating : .midEpoch
     }
 
     func testKill9AtRandomMomentsThenResumeEndsBitIdenticalWithNoTemporaries() throws {
         let experiment = try TinyExperiment(folder: folder, trainPerClass: 4, testPerClass: 1)
         let config = try experiment.writeConfig()
-        let epochs = 4
+        let epochs = 3
         let arguments = ["train", "-c", config.path, "--num-epoch", "\(epochs)", "--save-interval", "1"]
         let finalWeights = "epoch\(epochs)_model.safetensors"
 
@@ -45,13 +48,29 @@ final class KillResumeCommandTests: XCTestCase {
         XCTAssertEqual(reference.status, 0, reference.error)
 
         // The killed run: each attempt resumes when a checkpoint exists, overwrites the weights of an
-        // attempt killed before its first checkpoint, else starts; it is killed after a seeded random
-        // delay, until `killBudget` kills have happened; the last attempt runs to the end.
+        // attempt killed before its first checkpoint, else starts. Until `killBudget` kills have
+        // happened, every attempt is killed at a seeded random moment, in turn: anywhere in the run;
+        // within 0.5 s after an epoch's batches are done (evaluating, writing metrics and epoch
+        // weights); within 0.2 s after the epoch weights are written (writing the checkpoint); the
+        // moment the temporary of an atomic write (checkpoint or epoch weights, chosen at random)
+        // appears, i.e. inside that write. The last attempt runs to the end.
         let work = folder.appendingPathComponent("killed")
-        let killBudget = 14
+        let killBudget = 12
         var generator = SeededGenerator(seed: 0x6B11)
         var moments: [Moment: Int] = [:]
-        var kills = 0, attempts = 0
+        var kills = 0, attempts = 0, killsLeavingTemporaries = 0
+        func temporaries() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: work.path)) ?? []).filter { $0.contains(".tmp-") || $0.hasPrefix(".dat.nosync") }
+        }
+        /// Waits until a temporary whose name starts with `.<prefix>` appears (true) or the run ends.
+        func waitForTemporary(_ prefix: String, of run: BackgroundRun) -> Bool {
+            let deadline = Date().addingTimeInterval(2 * duration + 30)
+            while run.process.isRunning && Date() < deadline {
+                if temporaries().contains(where: { $0.hasPrefix("." + prefix) }) { return true }
+                usleep(500)
+            }
+            return false
+        }
         while true {
             attempts += 1
             XCTAssertLessThan(attempts, 60, "the killed run does not finish")
@@ -65,22 +84,38 @@ final class KillResumeCommandTests: XCTestCase {
             }
             let run = try BackgroundRun(attempt, logs: folder.appendingPathComponent("attempt\(attempts)"))
             if kills < killBudget {
-                let delay = TimeInterval(generator.nextUniform()) * duration
-                if !run.waitForExit(timeout: delay) {
+                let uniform = TimeInterval(generator.nextUniform())
+                var alive: Bool
+                switch kills % 4 {
+                case 0:
+                    alive = !run.waitForExit(timeout: uniform * 0.5 * duration)
+                case 1:
+                    alive = run.waitForOutput("Eval epoch: ", timeout: 2 * duration + 30) && !run.waitForExit(timeout: uniform * 0.5)
+                case 2:
+                    alive = run.waitForOutput("The model has been saved as", timeout: 2 * duration + 30) && !run.waitForExit(timeout: uniform * 0.2)
+                default:
+                    let targets = ["checkpoint.safetensors", "epoch"]  // the large writes, whose temporaries live long enough to see
+                    alive = waitForTemporary(targets[min(targets.count - 1, Int(uniform * Double(targets.count)))], of: run)
+                }
+                alive = alive && run.process.isRunning
+                if alive {
                     run.signal(SIGKILL)
                     kills += 1
                     moments[Self.moment(ofOutput: run.output), default: 0] += 1
+                    if !temporaries().isEmpty { killsLeavingTemporaries += 1 }
                     continue
                 }
-            } else {
-                XCTAssertTrue(run.waitForExit(timeout: 20 * duration + 60), "the last attempt ends")
             }
+            XCTAssertTrue(run.waitForExit(timeout: 20 * duration + 60), "the attempt ends")
             XCTAssertFalse(run.error.contains("in use"), "a killed run's lock is released: \(run.error)")
             XCTAssertEqual(run.process.terminationStatus, 0, "attempt \(attempts) \(attempt.suffix(1)): \(run.error)")
             break
         }
         print("kill -9 test: \(kills) kills in \(attempts) attempts (reference run \(String(format: "%.1f", duration)) s): "
-              + Moment.allCases.map { "\(moments[$0, default: 0]) \($0.rawValue)" }.joined(separator: ", "))
+              + Moment.allCases.map { "\(moments[$0, default: 0]) \($0.rawValue)" }.joined(separator: ", ")
+              + "; \(killsLeavingTemporaries) left a temporary file (killed inside an atomic write)")
+        XCTAssertGreaterThan(kills, killBudget / 2, "most attempts were killed")
+        XCTAssertGreaterThan(killsLeavingTemporaries, 0, "some kills landed inside an atomic write")
 
         XCTAssertEqual(try Data(contentsOf: work.appendingPathComponent(finalWeights)),
                        try Data(contentsOf: straight.appendingPathComponent(finalWeights)), "final weights byte-identical")
