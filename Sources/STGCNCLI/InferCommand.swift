@@ -77,8 +77,8 @@ enum InputBatch {
         try InferenceMemory.check(shape: shape, source: path)
         let values: [Float]
         do { values = try array.floatValues() } catch { throw CLIError(error.description) }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw CLIError("\(path): non-finite value \(values[bad]) at flat index \(bad); expected finite coordinates")
+        do { try FiniteDataCheck.requireFinite(values, shape: shape, axes: FiniteDataCheck.batchAxes, file: path) } catch {
+            throw CLIError(error.description)
         }
         return Tensor(shape: shape, scalars: values)
     }

@@ -154,8 +154,8 @@ struct PredictCommand: ParsableCommand {
         try InferenceMemory.check(shape: [1] + shape, source: input)
         let values: [Float]
         do { values = try array.floatValues() } catch { throw CLIError(error.description) }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw CLIError("\(input): non-finite value \(values[bad]) at flat index \(bad)")
+        do { try FiniteDataCheck.requireFinite(values, shape: shape, axes: FiniteDataCheck.sampleAxes, file: input) } catch {
+            throw CLIError(error.description)
         }
         return Tensor(shape: [1] + shape, scalars: values)
     }

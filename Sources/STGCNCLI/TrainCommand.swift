@@ -12,7 +12,9 @@ struct TrainCommand: ParsableCommand {
         Any config key can be overridden as an option: --base-lr 0.05 --num-epoch 3 --work-dir D \
         --batch-size 8 --seed 2 --step "[10, 20]" --train-feeder-args.data-path X.npy.
         Writes log.txt, metrics.jsonl, checkpoint.safetensors, epoch{N}_model.safetensors and
-        report.html to work_dir. Ctrl-C saves a resumable checkpoint; --resume continues it exactly.
+        report.html to work_dir, which one run at a time may use (lock: work_dir/.stgcn.lock).
+        Ctrl-C (SIGINT) or SIGTERM saves a resumable checkpoint (exit status 130 or 143); --resume
+        continues it exactly. A work_dir holding an earlier run needs --resume or --overwrite.
         """)
 
     @Option(name: .shortAndLong, help: "An official-format training config (train.yaml). Default: the built-in synthetic recipe.")
@@ -20,6 +22,9 @@ struct TrainCommand: ParsableCommand {
 
     @Flag(help: "Continue from work_dir/checkpoint.safetensors (same config, seed and batch size).")
     var resume = false
+
+    @Flag(help: "Delete an earlier run's checkpoint, epoch weights, metrics, log and report in work_dir, then start afresh.")
+    var overwrite = false
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -29,6 +34,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if resume && overwrite { throw ValidationError("--resume continues the run in work_dir and --overwrite deletes it: pass one of them") }
     }
 
     func run() throws {
@@ -64,7 +70,22 @@ struct TrainCommand: ParsableCommand {
         do { try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true) } catch {
             throw CLIError("\(workDirectory.path): cannot create the work directory: \(error.localizedDescription)")
         }
+        // One run per work_dir: the lock is held until this process ends (the kernel drops it
+        // even after kill -9); only its holder may clean up or overwrite.
+        let lock: WorkDirectoryLock
+        let staleTemporaries: [URL]
         let files = Trainer.WorkFiles(directory: workDirectory)
+        do {
+            lock = try WorkDirectoryLock(directory: workDirectory)
+            staleTemporaries = try StaleTemporaryFiles.remove(in: workDirectory)
+            if overwrite {
+                try files.removeEarlierRun()
+            } else if !resume && files.holdsEarlierWeights {
+                throw WorkDirectoryError.holdsEarlierRun(directory: workDirectory.path,
+                                                         files: files.earlierRunFiles().map(\.lastPathComponent))
+            }
+        } catch { throw CLIError("\(error)") }
+        defer { lock.release() }
         if resume && !FileManager.default.fileExists(atPath: files.checkpoint.path) {
             throw CLIError("\(files.checkpoint.path): no checkpoint to resume from (train without --resume first)")
         }
@@ -72,6 +93,9 @@ struct TrainCommand: ParsableCommand {
         do { log = try TrainingLog(file: files.log) } catch { throw CLIError(error.description) }
         for warning in settings.warnings { log.warning(warning) }
         for note in data.notes { log.warning(note) }
+        if !staleTemporaries.isEmpty {
+            log.line("Removed \(staleTemporaries.count) temporary file(s) left by a killed run: \(staleTemporaries.map(\.lastPathComponent).joined(separator: ", "))")
+        }
 
         let trainer: Trainer
         do {
@@ -89,7 +113,7 @@ struct TrainCommand: ParsableCommand {
                         settings.batchSize, settings.epochCount, Int(settings.seed)))
         log.line("BLAS: \(BLAS.backendDescription); \(Parallel.workerCount) worker thread(s); work_dir: \(workDirectory.path)")
 
-        let interrupt = InterruptFlag(onFirst: "interrupt: saving a checkpoint after this batch (press Ctrl-C again to quit now)")
+        let interrupt = InterruptFlag { name in "\(name): saving a checkpoint after this batch (send it again to quit now without saving)" }
         trainer.shouldStop = { interrupt.isRaised }
         if trainer.state.epoch >= settings.epochCount {
             log.line("The checkpoint has finished all \(settings.epochCount) epochs; nothing to train (raise --num-epoch to go on).")
@@ -101,9 +125,10 @@ struct TrainCommand: ParsableCommand {
         switch outcome {
         case .interrupted:
             let again = (["stgcn", "train"] + (config.map { ["-c", $0] } ?? []) + overrides + ["--resume"]).joined(separator: " ")
-            log.line("Interrupted. Continue with: \(again)")
+            let signal = interrupt.receivedSignal ?? SIGINT
+            log.line("Interrupted by \(InterruptFlag.name(signal)). Continue with: \(again)")
             log.line("Report: \(files.report.path)")
-            throw ExitCode(130)
+            throw ExitCode(InterruptFlag.exitStatus(for: signal))
         case .finished:
             log.line("Finished \(settings.epochCount - settings.startEpoch) epoch(s) in \(ProgressReporter.duration(elapsed)).")
             if let evaluation = trainer.state.history.last(where: { $0.evaluation != nil })?.evaluation {

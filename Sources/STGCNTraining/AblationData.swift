@@ -1,5 +1,6 @@
 import Foundation
 import SkeletonData
+import SkeletonFormats
 import STGCNModel
 
 /// The training and test feeders of an ablation run, checked against the model once, before
@@ -18,7 +19,7 @@ public struct AblationData {
 
     /// Opens (or, for `feeder: synthetic`, generates) the data of `settings` for `model`.
     /// - Throws: `AblationError` when the data do not fit the model; `FeederError` and
-    ///   `SkeletonDataError` for unreadable files.
+    ///   `SkeletonDataError` for unreadable files; `NonFiniteDataError` for data holding NaN or Inf.
     public init(settings: AblationSettings, model: ModelConfiguration) throws {
         if settings.synthetic {
             let layout: SyntheticActions.Layout
@@ -41,7 +42,10 @@ public struct AblationData {
                 guard let data = arguments.dataPath, let labels = arguments.labelPath else {
                     throw AblationError.mismatch("\(key) needs data_path and label_path")
                 }
-                return try Feeder(dataPath: data, labelPath: labels, options: arguments.options)
+                let feeder = try Feeder(dataPath: data, labelPath: labels, options: arguments.options)
+                // The non-finite policy of every command: NaN or Inf anywhere is an error.
+                try FiniteDataCheck.requireFinite(try Npy.read(contentsOf: data), axes: FiniteDataCheck.batchAxes, file: data.path)
+                return feeder
             }
             train = try open(settings.train, "train_feeder_args")
             test = try open(settings.test, "test_feeder_args")

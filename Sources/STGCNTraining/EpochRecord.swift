@@ -1,4 +1,5 @@
 /// What one training epoch did: one line of `metrics.jsonl`, one point of the report's curves.
+/// Non-finite numbers are written as the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (`TrainingJSON`).
 public struct EpochRecord: Codable, Sendable, Equatable {
     /// The epoch (0-based, as the official trainer counts).
     public var epoch: Int

@@ -59,7 +59,7 @@ public final class ProgressReporter {
 
     /// `1h02m`, `3m05s`, `12s`.
     public static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "?" }
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return "?" }
         let s = Int(seconds.rounded())
         if s >= 3600 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
         if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }

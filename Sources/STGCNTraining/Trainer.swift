@@ -21,6 +21,11 @@ import STGCNModel
 /// Randomness (shuffling, feeder augmentation, dropout masks) is drawn from generators seeded
 /// by (seed, epoch, batch), so a run stopped after any batch and resumed ends with the same
 /// weights, bit for bit, as one that never stopped.
+///
+/// Divergence: a non-finite loss (checked every batch) or non-finite weights, buffers or
+/// momentum (checked at the end of every epoch and before every save) stop the run with
+/// `TrainingError.diverged` naming the epoch and batch; nothing is saved from then on, so the
+/// checkpoint on disk stays the last finite one.
 public final class Trainer {
     /// How a run ended.
     public enum Outcome: Sendable, Equatable {
@@ -69,6 +74,9 @@ public final class Trainer {
     public private(set) var state: TrainingState
     /// The most recent evaluation, for the report.
     public private(set) var lastEvaluation: ClassificationMetrics?
+    /// The position (epoch, batch) of the checkpoint on disk that this trainer wrote or resumed
+    /// from; nil when it has done neither.
+    public private(set) var checkpointPosition: (epoch: Int, batch: Int)?
 
     /// A trainer with freshly initialized weights (and `weights` loaded when configured).
     /// Creates the work directory.
@@ -116,6 +124,7 @@ public final class Trainer {
             throw TrainingError.mismatch("\(files.checkpoint.path) was written with \(differences.joined(separator: ", ")); resume with the same settings")
         }
         state = restored
+        checkpointPosition = (restored.epoch, restored.batch)
         log.line("Resumed from \(files.checkpoint.path): epoch \(state.epoch), batch \(state.batch)")
     }
 
@@ -127,6 +136,10 @@ public final class Trainer {
         let remaining = max(0, (configuration.epochCount - state.epoch) * perEpoch - state.batch)
         let progress = ProgressReporter(log: log, logInterval: configuration.logInterval, totalBatches: remaining)
         try writeMetrics()
+        if state.epoch >= configuration.epochCount {
+            // E.g. resumed from the checkpoint of a finished run that was stopped before its report.
+            try writeReport()
+        }
         while state.epoch < configuration.epochCount {
             let epoch = state.epoch
             let learningRate = schedule.learningRate(atEpoch: epoch)
@@ -140,6 +153,7 @@ public final class Trainer {
             while state.batch < batches.count {
                 if shouldStop() {
                     state.seconds = secondsBefore + Date().timeIntervalSince(started)
+                    if state.batch > 0 { try requireFiniteState(epoch: epoch, afterBatch: state.batch - 1) }
                     try saveCheckpoint()
                     try writeReport()
                     log.line("Stopped at epoch \(epoch), batch \(state.batch); resumable checkpoint: \(files.checkpoint.path)")
@@ -152,12 +166,9 @@ public final class Trainer {
                 network.zeroGradients()
                 let logits = network.forward(Tensor(shape: batch.shape, scalars: batch.values), training: true)
                 let (loss, gradient) = CrossEntropy.lossAndGradient(logits: logits, labels: batch.labels)
+                guard loss.isFinite else { throw divergence(epoch: epoch, batch: b, reason: "the loss is \(loss)") }
                 network.backward(gradient)
                 optimizer.step()
-                guard loss.isFinite else {
-                    try saveCheckpoint()
-                    throw TrainingError.mismatch("the loss became \(loss) at epoch \(epoch), batch \(b); lower base_lr (now \(configuration.baseLearningRate))")
-                }
                 let classes = network.configuration.classCount
                 for (row, label) in batch.labels.enumerated() {
                     let values = logits.scalars[(row * classes)..<((row + 1) * classes)]
@@ -171,6 +182,7 @@ public final class Trainer {
                 state.seconds = secondsBefore + Date().timeIntervalSince(started)
                 progress.batchDone(samples: batch.labels.count, loss: Double(loss), learningRate: Double(learningRate))
             }
+            try requireFiniteState(epoch: epoch, afterBatch: batches.count - 1)
             let exactRate = configuration.baseLearningRate * pow(0.1, Double(configuration.steps.filter { epoch >= $0 }.count))
             var record = EpochRecord(epoch: epoch, learningRate: exactRate,
                                      trainLoss: state.seen > 0 ? state.lossSum / Double(state.seen) : 0,
@@ -222,23 +234,39 @@ public final class Trainer {
         return metrics
     }
 
-    /// Writes the resumable checkpoint.
+    /// Writes the resumable checkpoint (refused, leaving the file as it was, when any weight,
+    /// buffer or momentum value is not finite).
     public func saveCheckpoint() throws {
         try TrainingCheckpoint.write(network: network, optimizer: optimizer, state: state, to: files.checkpoint)
+        checkpointPosition = (state.epoch, state.batch)
+    }
+
+    /// Throws `TrainingError.diverged` when a weight, buffer or momentum value is NaN or Inf
+    /// after the SGD step of batch `batch` of `epoch` (a step can overflow while the loss that
+    /// led to it was finite).
+    func requireFiniteState(epoch: Int, afterBatch batch: Int) throws(TrainingError) {
+        if let bad = TrainingCheckpoint.firstNonFiniteValue(network: network, optimizer: optimizer) {
+            throw divergence(epoch: epoch, batch: batch, reason: "\(bad) after the SGD step")
+        }
+    }
+
+    /// The error that stops a diverged run, saying which checkpoint is still good.
+    func divergence(epoch: Int, batch: Int, reason: String) -> TrainingError {
+        let kept: String
+        if let position = checkpointPosition {
+            kept = "nothing was saved; \(files.checkpoint.path) still holds epoch \(position.epoch), batch \(position.batch) (continue it with --resume)"
+        } else {
+            kept = "nothing was saved (no checkpoint yet)"
+        }
+        return .diverged(epoch: epoch, batch: batch, reason: reason,
+                         advice: "lower base_lr (now \(configuration.baseLearningRate)); \(kept)")
     }
 
     /// Rewrites `metrics.jsonl` from the history (so a resumed run's file matches its checkpoint).
+    /// Non-finite numbers are written as strings (`TrainingJSON`).
     func writeMetrics() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var text = ""
-        for record in state.history {
-            guard let line = try? encoder.encode(record) else { continue }
-            text += String(decoding: line, as: UTF8.self) + "\n"
-        }
-        do { try Data(text.utf8).write(to: files.metrics, options: .atomic) } catch {
-            throw TrainingError.io(file: files.metrics.path, reason: error.localizedDescription)
-        }
+        let text = try TrainingJSON.metricsLines(state.history, file: files.metrics.path)
+        try AtomicWorkFileWriter.write(Data(text.utf8), to: files.metrics)
     }
 
     /// Writes `report.html`.
@@ -252,8 +280,6 @@ public final class Trainer {
                                            "training samples: \(data.train.count), test samples: \(data.test?.count ?? 0)",
                                            "seed: \(configuration.seed), batch_size: \(configuration.batchSize), base_lr: \(configuration.baseLearningRate), step: \(configuration.steps)",
                                        ])
-        do { try Data(html.utf8).write(to: files.report, options: .atomic) } catch {
-            throw TrainingError.io(file: files.report.path, reason: error.localizedDescription)
-        }
+        try AtomicWorkFileWriter.write(Data(html.utf8), to: files.report)
     }
 }

@@ -55,7 +55,12 @@ public enum TrainingCheckpoint {
     public static let stateKey = "stgcn.training_state"
 
     /// Writes `network`'s weights, `optimizer`'s momentum and `state` to `url` atomically.
+    /// Refuses (throwing `CheckpointError.nonFinite`) weights, buffers or momentum holding NaN
+    /// or Inf, so a good checkpoint is never replaced by a diverged one.
     public static func write(network: STGCNNetwork, optimizer: SGD, state: TrainingState, to url: URL) throws(CheckpointError) {
+        if let bad = firstNonFiniteValue(network: network, optimizer: optimizer) {
+            throw .nonFinite(file: url.path, place: bad)
+        }
         var tensors = network.stateDict()
         let shapes = Dictionary(uniqueKeysWithValues: optimizer.parameters.map { ($0.name, $0.parameter.shape) })
         for (name, buffer) in optimizer.momentumBuffers {
@@ -63,9 +68,7 @@ public enum TrainingCheckpoint {
         }
         let json: String
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            json = String(decoding: try encoder.encode(state), as: UTF8.self)
+            json = String(decoding: try TrainingJSON.encoder().encode(state), as: UTF8.self)
         } catch {
             throw .unreadable(file: url.path, reason: "cannot encode the training state: \(error)")
         }
@@ -87,7 +90,7 @@ public enum TrainingCheckpoint {
         }
         let state: TrainingState
         do {
-            state = try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8))
+            state = try TrainingJSON.decoder().decode(TrainingState.self, from: Data(json.utf8))
         } catch {
             throw .unreadable(file: url.path, reason: "the training state is malformed: \(error)")
         }
@@ -116,6 +119,24 @@ public enum TrainingCheckpoint {
         optimizer.restoreMomentumBuffers(momentum)
         return state
     }
+
+    /// The first NaN or Inf among `network`'s parameters and buffers and `optimizer`'s momentum,
+    /// as `key[flat index] is value`; nil when every value is finite.
+    public static func firstNonFiniteValue(network: STGCNNetwork, optimizer: SGD) -> String? {
+        func scan(_ name: String, _ values: [Float]) -> String? {
+            values.firstIndex { !$0.isFinite }.map { "\(name)[\($0)] is \(values[$0])" }
+        }
+        for (name, parameter) in network.namedParameters() {
+            if let bad = scan(name, parameter.value) { return bad }
+        }
+        for (name, buffer) in network.namedBuffers() {
+            if let bad = scan(name, buffer.value) { return bad }
+        }
+        for (name, values) in optimizer.momentumBuffers.sorted(by: { $0.key < $1.key }) {
+            if let bad = scan(momentumPrefix + name, values) { return bad }
+        }
+        return nil
+    }
 }
 
 /// A checkpoint that cannot be written or read.
@@ -123,12 +144,16 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case missing(file: String)
     case unreadable(file: String, reason: String)
     case unwritable(file: String, reason: String)
+    /// The state to save holds NaN or Inf at `place` (`key[index] is value`); nothing was written.
+    case nonFinite(file: String, place: String)
 
     public var description: String {
         switch self {
         case .missing(let file): return "\(file): no checkpoint to resume from (train without --resume first)"
         case let .unreadable(file, reason): return "\(file): \(reason)"
         case let .unwritable(file, reason): return "\(file): cannot write the checkpoint: \(reason)"
+        case let .nonFinite(file, place):
+            return "\(file): not written: \(place), not finite (the file keeps its last finite checkpoint)"
         }
     }
 }

@@ -156,5 +156,7 @@ public struct TrainingDataSet {
         if used < model.classCount {
             notes.append("\(labelURL.lastPathComponent): \(used) of the \(model.classCount) classes occur (\(key))")
         }
+        // Last, as it reads the whole array: NaN or Inf anywhere is an error (FiniteDataCheck).
+        try FiniteDataCheck.requireFinite(array, axes: FiniteDataCheck.batchAxes, file: dataURL.path)
     }
 }

@@ -165,11 +165,14 @@ public enum TrainingReport {
         guard let importance = importance(network: network) else {
             return "<p>edge_importance_weighting is off: the graph has no learned importance.</p>\n"
         }
-        let values = importance.edges.map(\.2) + importance.joints
+        // NaN or Inf (a diverged run) is drawn grey with the thinnest stroke and never enters the scale.
+        let values = (importance.edges.map(\.2) + importance.joints).filter(\.isFinite)
         let low = values.min() ?? 1, high = values.max() ?? 1
         let span = max(high - low, 1e-9)
+        func fraction(_ value: Double) -> Double { value.isFinite ? min(1, max(0, (value - low) / span)) : 0 }
         func color(_ value: Double) -> String {
-            let t = (value - low) / span
+            guard value.isFinite else { return "rgb(160,160,160)" }
+            let t = fraction(value)
             let r = Int(40 + 200 * t), g = Int(90 + 40 * (1 - abs(2 * t - 1))), b = Int(220 - 190 * t)
             return "rgb(\(r),\(g),\(b))"
         }
@@ -178,13 +181,13 @@ public enum TrainingReport {
         func py(_ y: Double) -> Double { size / 2 - y * size * 0.45 }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size + 160))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size + 160)) \(Int(size))\">"
         for (i, j, value) in importance.edges where i < positions.count && j < positions.count {
-            let t = (value - low) / span
+            let t = fraction(value)
             svg += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"%.1f\" stroke-linecap=\"round\"><title>%@ – %@: %.3f</title></line>",
                           px(positions[i].x), py(positions[i].y), px(positions[j].x), py(positions[j].y), color(value), 2 + 8 * t,
                           escape(layout.jointName(i)), escape(layout.jointName(j)), value)
         }
         for (index, value) in importance.joints.enumerated() where index < positions.count {
-            let t = (value - low) / span
+            let t = fraction(value)
             svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%@\" stroke=\"#333\" stroke-width=\"0.5\"><title>%@ (self): %.3f</title></circle>",
                           px(positions[index].x), py(positions[index].y), 3 + 5 * t, color(value), escape(layout.jointName(index)), value)
         }

@@ -138,7 +138,7 @@ final class TrainTestPredictCommandTests: XCTestCase {
         let state = try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8))
         XCTAssertGreaterThanOrEqual(state.epoch, 1, "stopped after epoch 0 finished: \(json)")
         XCTAssertEqual(state.history.count, state.epoch)
-        XCTAssertTrue(try String(contentsOf: log, encoding: .utf8).contains("Interrupted. Continue with:"))
+        XCTAssertTrue(try String(contentsOf: log, encoding: .utf8).contains("Interrupted by SIGINT. Continue with:"))
 
         let resumed = try CommandRunner.run(["train", "-c", config.path, "--num-epoch", "3", "--work-dir", work.path, "--resume"])
         XCTAssertEqual(resumed.status, 0, resumed.error)
