@@ -266,7 +266,7 @@ public final class Trainer {
     /// Non-finite numbers are written as strings (`TrainingJSON`).
     func writeMetrics() throws {
         let text = try TrainingJSON.metricsLines(state.history, file: files.metrics.path)
-        try AtomicWorkFileWriter.write(Data(text.utf8), to: files.metrics)
+        try writeWorkFile(Data(text.utf8), to: files.metrics)
     }
 
     /// Writes `report.html`.
@@ -280,6 +280,19 @@ public final class Trainer {
                                            "training samples: \(data.train.count), test samples: \(data.test?.count ?? 0)",
                                            "seed: \(configuration.seed), batch_size: \(configuration.batchSize), base_lr: \(configuration.baseLearningRate), step: \(configuration.steps)",
                                        ])
-        try AtomicWorkFileWriter.write(Data(html.utf8), to: files.report)
+        try writeWorkFile(Data(html.utf8), to: files.report)
+    }
+}
+
+extension Trainer {
+    /// Writes a work-directory file (`metrics.jsonl`, `report.html`) atomically through
+    /// `OutputFile` (temporary `.<name>.tmp-<UUID>`, which `StaleTemporaryFiles` recognizes).
+    /// - Throws: `TrainingError.io` naming the file; no temporary is left behind on failure.
+    func writeWorkFile(_ data: Data, to url: URL) throws(TrainingError) {
+        do {
+            try OutputFile.write(data, to: url)
+        } catch {
+            throw .io(file: url.path, reason: error.reason)
+        }
     }
 }
