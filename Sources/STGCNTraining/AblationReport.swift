@@ -1,4 +1,5 @@
 import Foundation
+import SkeletonFormats
 
 /// The ablation table with the settings that produced it, as Markdown and JSON
 /// (`ablation.md`, `ablation.json` in the work directory).
@@ -85,11 +86,12 @@ public struct AblationReport: Sendable, Codable, Equatable {
         return try encoder.encode(self)
     }
 
-    /// Writes `ablation.md` and `ablation.json` into `directory` (created if needed).
+    /// Writes `ablation.md` and `ablation.json` into `directory` (created if needed), each
+    /// atomically through `OutputFile` (no temporary is left behind on failure).
     public func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Data(markdown.utf8).write(to: directory.appendingPathComponent("ablation.md"), options: .atomic)
-        try json().write(to: directory.appendingPathComponent("ablation.json"), options: .atomic)
+        try OutputFile.write(Data(markdown.utf8), to: directory.appendingPathComponent("ablation.md"))
+        try OutputFile.write(try json(), to: directory.appendingPathComponent("ablation.json"))
     }
 
     /// `3,085,982`.

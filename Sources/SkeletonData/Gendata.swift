@@ -195,7 +195,27 @@ public enum Gendata {
                 }
             })
         }
-        return DatasetConversion(splits: splits, classNames: classNames, notes: ["\(videos.count) videos"])
+        var notes = ["\(videos.count) videos"]
+        // Files that look like OpenPose output but cannot be used are skipped, and said so.
+        let scanned = Set(videos.map(\.folder.path)).sorted()
+        var malformed: [String] = [], broken: [String] = []
+        for folder in scanned {
+            let names = (try? listFiles(URL(fileURLWithPath: folder), suffix: "_keypoints.json")) ?? []
+            for name in names {
+                let path = (folder as NSString).appendingPathComponent(name)
+                if openPoseVideoPrefix(name) == nil { malformed.append(path) }
+                else if !FileManager.default.fileExists(atPath: path) { broken.append(path) }
+            }
+        }
+        if !malformed.isEmpty {
+            notes.append("warning: skipped \(malformed.count) *_keypoints.json file\(malformed.count == 1 ? "" : "s") not named "
+                         + "<video>_<frame number>_keypoints.json (" + BoundedList.describe(malformed, limit: 3) { TextQuoting.quoted($0) } + ")")
+        }
+        if !broken.isEmpty {
+            notes.append("warning: skipped \(broken.count) broken symbolic link\(broken.count == 1 ? "" : "s") ("
+                         + BoundedList.describe(broken, limit: 3) { TextQuoting.quoted($0) } + ")")
+        }
+        return DatasetConversion(splits: splits, classNames: classNames, notes: notes)
     }
 
     /// The video prefix of an OpenPose file name `<video>_<frame>_keypoints.json`, else nil.

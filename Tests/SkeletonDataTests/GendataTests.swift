@@ -318,6 +318,19 @@ final class GendataTests: XCTestCase {
         let flat = try Gendata.openPose(dataPath: folder.appendingPathComponent("cls/train"), labels: nil, frames: 4, normalization: .none)
         XCTAssertEqual(flat.splits.map(\.path), ["train"])
         assertDataError(try Gendata.openPose(dataPath: folder.appendingPathComponent("op/v1"), labels: nil, normalization: .none), contains: ["no data"])
+        XCTAssertFalse(folders.notes.contains { $0.contains("skipped") }, "\(folders.notes)")
+
+        // A malformed name and a broken link among the keypoint files are skipped with a warning and a count.
+        try write(openPoseFrame([]), "cls/train/run/b_frame_keypoints.json")
+        try write(openPoseFrame([]), "cls/train/walk/a/notes_keypoints.json")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("cls/train/run/b_000000000009_keypoints.json").path,
+                                                   withDestinationPath: "/nonexistent/target.json")
+        let warned = try Gendata.openPose(dataPath: folder.appendingPathComponent("cls"), labels: nil, frames: 4, normalization: .none)
+        XCTAssertEqual(warned.splits.first?.entries.map(\.name), ["run/b", "run/c", "walk/a"])
+        let warnings = warned.notes.filter { $0.hasPrefix("warning: skipped") }
+        XCTAssertEqual(warnings.count, 2, "\(warned.notes)")
+        XCTAssertTrue(warnings.contains { $0.contains("skipped 2 *_keypoints.json files not named") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("skipped 1 broken symbolic link") }, "\(warnings)")
     }
 
     // MARK: Plain text
