@@ -34,11 +34,10 @@ struct InferCommand: ParsableCommand {
         guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? experiment.weights else {
             throw CLIError("\(config): no weights given; pass --weights or set `weights` in the config")
         }
-        let network: STGCNNetwork
-        do { network = try STGCNNetwork(configuration: experiment.model) } catch {
-            throw CLIError("\(config): \(error.description)")
+        let network: any ActionRecognitionModel
+        do { network = try TrainedModelLoader.load(experiment, configSource: config, weights: weightsURL) } catch {
+            throw CLIError(error.description)
         }
-        do { try WeightsFile.load(weightsURL, into: network) } catch { throw CLIError("\(error)") }
         let batch = try InputBatch.read(input, configuration: experiment.model)
         let logits = network.predictLogits(batch, batchSize: batchSize ?? experiment.testBatchSize ?? 16)
         do {

@@ -58,10 +58,9 @@ struct PredictCommand: ParsableCommand {
             }
         }
         let batch = try readInput(model: model)
-        let network: STGCNNetwork
-        do { network = try STGCNNetwork(configuration: model) } catch { throw CLIError("\(config): \(error.description)") }
-        do { try WeightsFile.load(URL(fileURLWithPath: weights), into: network, ignoring: [TrainingCheckpoint.momentumPrefix]) } catch {
-            throw CLIError("\(error)")
+        let network: any ActionRecognitionModel
+        do { network = try TrainedModelLoader.load(experiment, configSource: config, weights: URL(fileURLWithPath: weights)) } catch {
+            throw CLIError(error.description)
         }
         let logits = network.predictLogits(batch, batchSize: 8)
         let probabilities = CrossEntropy.probabilities(logits: logits)

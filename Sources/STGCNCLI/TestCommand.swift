@@ -59,10 +59,9 @@ struct TestCommand: ParsableCommand {
             guard let arguments = settings.testFeeder else { throw CLIError("\(config): test_feeder_args missing") }
             feeder = try TrainingDataSet.loadTest(arguments, kind: settings.feeder, model: model)
         } catch { throw CLIError("\(error)") }
-        let network: STGCNNetwork
-        do { network = try STGCNNetwork(configuration: model) } catch { throw CLIError("\(config): \(error.description)") }
-        do { try WeightsFile.load(weightsURL, into: network, ignoring: [TrainingCheckpoint.momentumPrefix]) } catch {
-            throw CLIError("\(error)")
+        let network: any ActionRecognitionModel
+        do { network = try TrainedModelLoader.load(settings.experiment, configSource: config, weights: weightsURL) } catch {
+            throw CLIError(error.description)
         }
         let started = Date()
         let (metrics, logits): (ClassificationMetrics, [Float])

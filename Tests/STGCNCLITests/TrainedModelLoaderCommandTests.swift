@@ -1,0 +1,93 @@
+import Foundation
+import XCTest
+import STGCN
+import STGCNTestSupport
+
+/// `model:` and the weights-file policy through the real `stgcn` binary: `infer`, `predict`
+/// and `test` build the config's model class and load the same files the same way.
+final class TrainedModelLoaderCommandTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = try makeTemporaryDirectory(self)
+    }
+
+    func writeConfig(model: String, name: String = "config.yaml") throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        try """
+        model: \(model)
+        model_args:
+          in_channels: 3
+          num_class: 4
+          edge_importance_weighting: True
+          graph_args:
+            layout: 'openpose'
+            strategy: 'spatial'
+        test_batch_size: 2
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func writeInput(shape: [Int]) throws -> (URL, Tensor) {
+        var generator = SeededGenerator(seed: 11)
+        let values = (0..<shape.reduce(1, *)).map { _ in generator.nextUniform() - 0.5 }
+        let url = folder.appendingPathComponent("input.npy")
+        try Npy.write(float32: values, shape: shape, to: url)
+        return (url, Tensor(shape: shape, scalars: values))
+    }
+
+    /// A two-stream checkpoint (`origin_stream.*`, `motion_stream.*` keys, as the official
+    /// two-stream model saves them) gives that model's logits through `stgcn infer` when the
+    /// config says `model: net.st_gcn_twostream.Model`, and a clear hint when it does not.
+    func testTwoStreamConfigBuildsTheTwoStreamModel() throws {
+        let network = try TwoStreamNetwork(configuration: ModelConfiguration(classCount: 4, layout: .openpose))
+        network.initializeWeights(seed: 7)
+        let weights = folder.appendingPathComponent("two-stream.safetensors")
+        try network.saveWeights(to: weights)
+        let (input, tensor) = try writeInput(shape: [3, 3, 12, 18, 2])
+        let expected = network.infer(tensor).scalars
+
+        let output = folder.appendingPathComponent("logits.npy")
+        let config = try writeConfig(model: "net.st_gcn_twostream.Model")
+        let result = try CommandRunner.run(["infer", "-c", config.path, "--weights", weights.path,
+                                            "--input", input.path, "--output", output.path])
+        XCTAssertEqual(result.status, 0, result.error)
+        let logits = try Npy.read(contentsOf: output).floatValues()
+        XCTAssertEqual(logits.count, expected.count)
+        for (a, b) in zip(logits, expected) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b))) }
+
+        let single = try writeConfig(model: "net.st_gcn.Model", name: "single.yaml")
+        let wrong = try CommandRunner.run(["infer", "-c", single.path, "--weights", weights.path,
+                                           "--input", input.path, "--output", output.path])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.error.contains("set `model: net.st_gcn_twostream.Model`"), wrong.error)
+    }
+
+    /// A training checkpoint (weights plus `optimizer.momentum.*`) loads in `infer` and
+    /// `predict` alike, and gives the same logits as the plain weights file.
+    func testTrainingCheckpointKeysAreSkippedByEveryCommand() throws {
+        let network = try STGCNNetwork(configuration: ModelConfiguration(classCount: 4, layout: .openpose))
+        network.initializeWeights(seed: 5)
+        var tensors = network.stateDict()
+        for (name, parameter) in network.namedParameters() {
+            tensors[TrainingCheckpoint.momentumPrefix + name] = SafetensorsTensor(
+                float32: [Float](repeating: 0.5, count: parameter.count), shape: parameter.shape)
+        }
+        let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
+        try SafetensorsFile.write(tensors, to: checkpoint)
+        let (input, tensor) = try writeInput(shape: [2, 3, 10, 18, 2])
+        let expected = network.infer(tensor).scalars
+        let config = try writeConfig(model: "net.st_gcn.Model")
+
+        let output = folder.appendingPathComponent("logits.npy")
+        let infer = try CommandRunner.run(["infer", "-c", config.path, "--weights", checkpoint.path,
+                                           "--input", input.path, "--output", output.path])
+        XCTAssertEqual(infer.status, 0, infer.error)
+        let logits = try Npy.read(contentsOf: output).floatValues()
+        for (a, b) in zip(logits, expected) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b))) }
+
+        let predict = try CommandRunner.run(["predict", "-c", config.path, "--weights", checkpoint.path,
+                                             "--input", input.path, "--json"])
+        XCTAssertEqual(predict.status, 0, predict.error)
+    }
+}
