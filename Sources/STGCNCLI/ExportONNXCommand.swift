@@ -38,11 +38,14 @@ struct ExportONNXCommand: ParsableCommand {
         guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? experiment.weights else {
             throw CLIError("\(config): no weights given; pass --weights or set `weights` in the config")
         }
-        let network: STGCNNetwork
-        do { network = try STGCNNetwork(configuration: experiment.model) } catch {
-            throw CLIError("\(config): \(error.description)")
+        let loaded: any ActionRecognitionModel
+        do { loaded = try TrainedModelLoader.load(experiment, configSource: config, weights: weightsURL) } catch {
+            throw CLIError(error.description)
         }
-        do { try WeightsFile.load(weightsURL, into: network) } catch { throw CLIError("\(error)") }
+        guard let network = loaded as? STGCNNetwork else {
+            throw CLIError("\(config): export-onnx exports \(ModelArchitecture.singleStream.rawValue) only; "
+                           + "this config's model is \(experiment.architecture.rawValue)")
+        }
         let model: ONNXModel
         do { model = try network.onnxModel(options: options) } catch { throw CLIError("\(output): \(error.description)") }
         do { try OutputFile.write(model.serializedData(), to: URL(fileURLWithPath: output)) } catch { throw CLIError(error.description) }

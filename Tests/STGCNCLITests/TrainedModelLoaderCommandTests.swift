@@ -61,6 +61,12 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
                                            "--input", input.path, "--output", output.path])
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.error.contains("set `model: net.st_gcn_twostream.Model`"), wrong.error)
+
+        // ONNX export covers the official single-stream model; the two-stream one is refused by name.
+        let onnx = try CommandRunner.run(["export-onnx", "-c", config.path, "--weights", weights.path,
+                                          "--output", folder.appendingPathComponent("m.onnx").path])
+        XCTAssertNotEqual(onnx.status, 0)
+        XCTAssertTrue(onnx.error.contains("export-onnx exports net.st_gcn.Model only"), onnx.error)
     }
 
     /// A training checkpoint (weights plus `optimizer.momentum.*`) loads in `infer` and
@@ -89,5 +95,8 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
         let predict = try CommandRunner.run(["predict", "-c", config.path, "--weights", checkpoint.path,
                                              "--input", input.path, "--json"])
         XCTAssertEqual(predict.status, 0, predict.error)
+        let onnx = try CommandRunner.run(["export-onnx", "-c", config.path, "--weights", checkpoint.path,
+                                          "--output", folder.appendingPathComponent("m.onnx").path])
+        XCTAssertEqual(onnx.status, 0, onnx.error)
     }
 }
