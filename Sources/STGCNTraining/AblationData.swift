@@ -29,7 +29,7 @@ public struct AblationData {
             default:
                 throw AblationError.mismatch("the synthetic feeder makes ntu-rgb+d or openpose clips, not \(model.layout.name)")
             }
-            func make(_ arguments: AblationSettings.FeederArguments, _ split: SyntheticActions.Split) throws -> Feeder {
+            func make(_ arguments: FeederArguments, _ split: SyntheticActions.Split) throws -> Feeder {
                 let set = try SyntheticActions(seed: 0).makeDataset(samplesPerClass: arguments.samplesPerClass,
                                                                     frames: arguments.frames, split: split, layout: layout)
                 return try Feeder(data: set.data, shape: [set.labels.count, 3, arguments.frames, model.layout.jointCount, 2],
@@ -38,7 +38,7 @@ public struct AblationData {
             train = try make(settings.train, .train)
             test = try make(settings.test, .test)
         } else {
-            func open(_ arguments: AblationSettings.FeederArguments, _ key: String) throws -> Feeder {
+            func open(_ arguments: FeederArguments, _ key: String) throws -> Feeder {
                 guard let data = arguments.dataPath, let labels = arguments.labelPath else {
                     throw AblationError.mismatch("\(key) needs data_path and label_path")
                 }

@@ -48,6 +48,7 @@ final class AblationStudyTests: XCTestCase {
         let configURL = folder.appendingPathComponent("config.yaml")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try """
+        model_args: {in_channels: 2, num_class: 2, graph_args: {layout: openpose}}
         train_feeder_args: {data_path: a.npy, label_path: a.pkl}
         test_feeder_args: {data_path: b.npy, label_path: b.pkl}
         batch_size: 4
@@ -94,7 +95,7 @@ final class AblationStudyTests: XCTestCase {
         let study = try AblationStudy(base: base, variants: AblationStudy.variants(named: "uniform"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-\(UUID()).yaml")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "train_feeder_args: {data_path: a, label_path: b}\ntest_feeder_args: {data_path: a, label_path: b}\nbatch_size: 4\nnum_epoch: 1\n"
+        try "model_args: {in_channels: 2, num_class: 2, graph_args: {layout: openpose}}\ntrain_feeder_args: {data_path: a, label_path: b}\ntest_feeder_args: {data_path: a, label_path: b}\nbatch_size: 4\nnum_epoch: 1\n"
             .write(to: folder, atomically: true, encoding: .utf8)
         let settings = try AblationSettings(contentsOf: folder)
         let data = AblationData(train: try toyData(samples: 8, seed: 3), test: try toyData(samples: 4, seed: 4))
@@ -104,22 +105,33 @@ final class AblationStudyTests: XCTestCase {
         XCTAssertEqual(first[0].scores.top1, second[0].scores.top1)
     }
 
+    /// The ablation reads its config with `stgcn train`'s reader: same errors, defaults and policies.
     func testSettingsErrorsNameTheKey() throws {
         func message(_ text: String) -> String {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-\(UUID()).yaml")
             defer { try? FileManager.default.removeItem(at: url) }
             do {
-                try text.write(to: url, atomically: true, encoding: .utf8)
+                try ("model_args: {in_channels: 2, num_class: 2, graph_args: {layout: openpose}}\n" + text).write(to: url, atomically: true, encoding: .utf8)
                 _ = try AblationSettings(contentsOf: url)
                 return ""
             } catch { return "\(error)" }
         }
-        XCTAssertTrue(message("feeder: synthetic\ntrain_feeder_args: {frames: 8}\n").contains("test_feeder_args"))
+        // The synthetic feeder's test set has defaults (as in `stgcn train`): no test_feeder_args needed.
+        XCTAssertEqual(message("feeder: synthetic\ntrain_feeder_args: {frames: 8}\n"), "")
         XCTAssertTrue(message("feeder: mine\n").contains("feeder"))
         XCTAssertTrue(message("train_feeder_args: {data_path: a}\ntest_feeder_args: {data_path: a, label_path: b}\n")
             .contains("label_path"))
         XCTAssertTrue(message("feeder: synthetic\ntrain_feeder_args: {frames: 0}\ntest_feeder_args: {}\n").contains("at least 1"))
-        XCTAssertTrue(message("feeder: synthetic\ntrain_feeder_args: {frame: 8}\ntest_feeder_args: {}\n").contains("frame"))
+        // Unknown keys are warnings naming key and line, as in every command.
+        let unknown = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-\(UUID()).yaml")
+        defer { try? FileManager.default.removeItem(at: unknown) }
+        try "model_args: {in_channels: 2, num_class: 2, graph_args: {layout: openpose}}\nfeeder: synthetic\ntrain_feeder_args: {frame: 8}\n"
+            .write(to: unknown, atomically: true, encoding: .utf8)
+        XCTAssertNoThrow(try AblationSettings(contentsOf: unknown))
+        let warnings = try TrainingConfiguration(contentsOf: unknown).warnings
+        XCTAssertTrue(warnings.contains { $0.contains("frame") }, "\(warnings)")
+        // Nesterov momentum is on unless the config says otherwise (the official trainer's default).
+        XCTAssertTrue(try AblationSettings(contentsOf: unknown).nesterov)
         XCTAssertTrue(message("feeder: synthetic\ntrain_feeder_args: {}\ntest_feeder_args: {}\nbatch_size: 0\n").contains("batch_size"))
     }
 }
