@@ -77,10 +77,8 @@ struct AblationCommand: ParsableCommand {
             steps: training.steps, weightDecay: training.weightDecay, seed: training.seed,
             threads: Parallel.workerCount, blas: BLAS.backendDescription)
         emit("Training \(study.variants.count) variants: \(dataDescription), \(data.train.count) train / \(test.count) test, \(training.epochCount) epochs; per-variant logs in \(directory.path)/<variant>/")
-        // Single-stream variants: the shared Trainer (what `stgcn train` runs); the two-stream
-        // network: the built-in loop, with the same recipe and seeds.
-        let fallback = AblationTrainingLoop(settings: AblationSettings(training), data: AblationData(train: data.train, test: test))
-        let trainer = SharedTrainerVariantTrainer(configuration: training, data: data, workDirectory: directory, fallback: fallback)
+        // Every variant, the two-stream network included: the shared Trainer (what `stgcn train` runs).
+        let trainer = SharedTrainerVariantTrainer(configuration: training, data: data, workDirectory: directory)
         let results: [AblationResult]
         do {
             results = try study.run(trainer: trainer, log: emit, completed: { partial in

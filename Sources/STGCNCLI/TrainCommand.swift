@@ -56,11 +56,8 @@ struct TrainCommand: ParsableCommand {
             data = try TrainingDataSet.load(settings)
             try Trainer.validate(configuration: settings, data: data)
         } catch { throw CLIError("\(error)") }
-        guard settings.experiment.architecture == .singleStream else {
-            throw CLIError("\(settings.experiment.source.path): model: stgcn train trains net.st_gcn.Model; net.st_gcn_twostream.Model trains with `stgcn ablation --variants two_stream`")
-        }
-        let network: STGCNNetwork
-        do { network = try STGCNNetwork(configuration: settings.model) } catch {
+        let network: any ActionRecognitionModel
+        do { network = try settings.experiment.architecture.makeModel(configuration: settings.model) } catch {
             throw CLIError("\(settings.experiment.source.path): \(error.description)")
         }
         if let weights = settings.experiment.weights, !FileManager.default.fileExists(atPath: weights.path) {
@@ -104,7 +101,7 @@ struct TrainCommand: ParsableCommand {
         } catch { throw CLIError("\(error)") }
 
         let model = settings.model
-        log.line("ST-GCN \(model.layout.name) (V=\(model.layout.jointCount)), \(model.strategy.rawValue), \(model.classCount) classes, \(network.parameterCount) parameters")
+        log.line("\(settings.experiment.architecture == .twoStream ? "Two-stream ST-GCN" : "ST-GCN") \(model.layout.name) (V=\(model.layout.jointCount)), \(model.strategy.rawValue), \(model.classCount) classes, \(network.parameterCount) parameters")
         log.line("config: \(config ?? "built-in synthetic recipe")" + (overrides.isEmpty ? "" : "; overrides: \(overrides.joined(separator: " "))"))
         let shape = data.train.sampleShape
         log.line("data: \(data.train.count) training samples \(shape), \(data.test?.count ?? 0) test samples")

@@ -7,6 +7,8 @@ import STGCNTensor
 public protocol ActionRecognitionModel: ParameterContainer {
     /// The number of classes (columns of the logits).
     var classCount: Int { get }
+    /// The model options (layout, strategy, channels, variant) it was built with.
+    var configuration: ModelConfiguration { get }
     /// The logits `(N, classCount)` for a batch `(N, C, T, V, M)` in `mode`.
     func forward(_ input: Tensor, mode: ForwardMode) -> Tensor
     /// Evaluation-mode logits without keeping anything for `backward` (the fastest way to predict).

@@ -1,13 +1,10 @@
 import Foundation
 import STGCNModel
 
-/// Trains each single-stream variant with the package's `Trainer` — exactly what `stgcn train`
-/// runs for the variant's `model_args` — in its own work directory `<workDirectory>/<variant>/`
-/// (`log.txt`, `metrics.jsonl`, `checkpoint.safetensors`, `report.html`, `epoch{N}_model.safetensors`),
-/// and reads the scores of its final evaluation.
-///
-/// Models the `Trainer` does not take (the two-stream network) go to `fallback`, which should
-/// use the same recipe and seeds (`AblationTrainingLoop` does).
+/// Trains each variant, the two-stream network included, with the package's `Trainer` —
+/// exactly what `stgcn train` runs for the variant's `model` and `model_args` — in its own work
+/// directory `<workDirectory>/<variant>/` (`log.txt`, `metrics.jsonl`, `checkpoint.safetensors`,
+/// `report.html`, `epoch{N}_model.safetensors`), and reads the scores of its final evaluation.
 public struct SharedTrainerVariantTrainer: VariantTrainer {
     /// The base training configuration (data, budget, seed); the model part is replaced per variant.
     public let configuration: TrainingConfiguration
@@ -15,28 +12,18 @@ public struct SharedTrainerVariantTrainer: VariantTrainer {
     public let data: TrainingDataSet
     /// The folder holding one work directory per variant.
     public let workDirectory: URL
-    /// The trainer for models other than `STGCNNetwork`.
-    public let fallback: (any VariantTrainer)?
-
     /// A trainer writing under `workDirectory`.
-    public init(configuration: TrainingConfiguration, data: TrainingDataSet, workDirectory: URL,
-                fallback: (any VariantTrainer)? = nil) {
+    public init(configuration: TrainingConfiguration, data: TrainingDataSet, workDirectory: URL) {
         self.configuration = configuration
         self.data = data
         self.workDirectory = workDirectory
-        self.fallback = fallback
     }
 
     public func trainAndEvaluate(_ model: any ActionRecognitionModel, name: String, log: (String) -> Void) throws -> VariantScores {
-        guard let network = model as? STGCNNetwork else {
-            guard let fallback else {
-                throw AblationError.mismatch("\(name): the shared Trainer trains single-stream networks only")
-            }
-            return try fallback.trainAndEvaluate(model, name: name, log: log)
-        }
         guard data.test != nil else { throw AblationError.mismatch("test_feeder_args is missing: the ablation evaluates every variant") }
         var settings = configuration
-        settings.experiment.model = network.configuration
+        settings.experiment.model = model.configuration
+        settings.experiment.architecture = model is TwoStreamNetwork ? .twoStream : .singleStream
         settings.workDirectory = workDirectory.appendingPathComponent(name)
         do {
             try FileManager.default.createDirectory(at: settings.workDirectory, withIntermediateDirectories: true)
@@ -44,7 +31,7 @@ public struct SharedTrainerVariantTrainer: VariantTrainer {
             throw TrainingError.io(file: settings.workDirectory.path, reason: "cannot create the work directory: \(error.localizedDescription)")
         }
         let trainingLog = try TrainingLog(file: Trainer.WorkFiles(directory: settings.workDirectory).log, echo: false)
-        let trainer = try Trainer(configuration: settings, network: network, data: data, log: trainingLog)
+        let trainer = try Trainer(configuration: settings, network: model, data: data, log: trainingLog)
         try trainer.run()
         for record in trainer.state.history {
             log(String(format: "  epoch %d/%d  lr %.4g  loss %.4f  train top-1 %.1f%%", record.epoch + 1, settings.epochCount,

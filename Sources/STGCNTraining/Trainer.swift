@@ -57,7 +57,7 @@ public final class Trainer {
     /// The run's settings.
     public let configuration: TrainingConfiguration
     /// The model being trained.
-    public let network: STGCNNetwork
+    public let network: any ActionRecognitionModel
     /// The optimizer over the model's parameters.
     public let optimizer: SGD
     /// The learning-rate schedule.
@@ -80,7 +80,7 @@ public final class Trainer {
 
     /// A trainer with freshly initialized weights (and `weights` loaded when configured).
     /// Creates the work directory.
-    public init(configuration: TrainingConfiguration, network: STGCNNetwork, data: TrainingDataSet, log: TrainingLog) throws {
+    public init(configuration: TrainingConfiguration, network: any ActionRecognitionModel, data: TrainingDataSet, log: TrainingLog) throws {
         self.configuration = configuration
         self.network = network
         self.data = data
@@ -164,12 +164,12 @@ public final class Trainer {
                 let batch = try data.train.batch(indices: batches[b], using: &generator)
                 network.reseedDropout(RunSeeds.derive(configuration.seed, 3, UInt64(epoch), UInt64(b)))
                 network.zeroGradients()
-                let logits = network.forward(Tensor(shape: batch.shape, scalars: batch.values), training: true)
+                let logits = network.forward(Tensor(shape: batch.shape, scalars: batch.values), mode: .training)
                 let (loss, gradient) = CrossEntropy.lossAndGradient(logits: logits, labels: batch.labels)
                 guard loss.isFinite else { throw divergence(epoch: epoch, batch: b, reason: "the loss is \(loss)") }
                 network.backward(gradient)
                 optimizer.step()
-                let classes = network.configuration.classCount
+                let classes = network.classCount
                 for (row, label) in batch.labels.enumerated() {
                     let values = logits.scalars[(row * classes)..<((row + 1) * classes)]
                     if let best = values.indices.max(by: { values[$0] < values[$1] }), best - values.startIndex == label {
@@ -271,7 +271,7 @@ public final class Trainer {
 
     /// Writes `report.html`.
     public func writeReport() throws {
-        let names = data.classNames ?? (0..<network.configuration.classCount).map { "class \($0)" }
+        let names = data.classNames ?? (0..<network.classCount).map { "class \($0)" }
         let html = TrainingReport.html(title: configuration.experiment.source.lastPathComponent,
                                        history: state.history, evaluation: lastEvaluation, classNames: names,
                                        network: network, notes: [

@@ -57,7 +57,7 @@ public enum TrainingCheckpoint {
     /// Writes `network`'s weights, `optimizer`'s momentum and `state` to `url` atomically.
     /// Refuses (throwing `CheckpointError.nonFinite`) weights, buffers or momentum holding NaN
     /// or Inf, so a good checkpoint is never replaced by a diverged one.
-    public static func write(network: STGCNNetwork, optimizer: SGD, state: TrainingState, to url: URL) throws(CheckpointError) {
+    public static func write(network: any ActionRecognitionModel, optimizer: SGD, state: TrainingState, to url: URL) throws(CheckpointError) {
         if let bad = firstNonFiniteValue(network: network, optimizer: optimizer) {
             throw .nonFinite(file: url.path, place: bad)
         }
@@ -81,7 +81,7 @@ public enum TrainingCheckpoint {
 
     /// Reads a checkpoint and loads it into `network` and `optimizer`; returns its state.
     /// Nothing is changed unless the whole file fits.
-    public static func restore(from url: URL, network: STGCNNetwork, optimizer: SGD) throws(CheckpointError) -> TrainingState {
+    public static func restore(from url: URL, network: any ActionRecognitionModel, optimizer: SGD) throws(CheckpointError) -> TrainingState {
         guard FileManager.default.fileExists(atPath: url.path) else { throw .missing(file: url.path) }
         let file: SafetensorsFile
         do { file = try SafetensorsFile(contentsOf: url) } catch { throw .unreadable(file: url.path, reason: error.description) }
@@ -122,7 +122,7 @@ public enum TrainingCheckpoint {
 
     /// The first NaN or Inf among `network`'s parameters and buffers and `optimizer`'s momentum,
     /// as `key[flat index] is value`; nil when every value is finite.
-    public static func firstNonFiniteValue(network: STGCNNetwork, optimizer: SGD) -> String? {
+    public static func firstNonFiniteValue(network: any ActionRecognitionModel, optimizer: SGD) -> String? {
         func scan(_ name: String, _ values: [Float]) -> String? {
             values.firstIndex { !$0.isFinite }.map { "\(name)[\($0)] is \(values[$0])" }
         }

@@ -7,7 +7,7 @@ import STGCNModel
 public enum TrainingReport {
     /// The report's HTML.
     public static func html(title: String, history: [EpochRecord], evaluation: ClassificationMetrics?,
-                            classNames: [String], network: STGCNNetwork, notes: [String]) -> String {
+                            classNames: [String], network: any ActionRecognitionModel, notes: [String]) -> String {
         var body = "<h1>ST-GCN training report</h1>\n<p class=\"sub\">\(escape(title)) — written \(escape(TrainingLog.timestamp()))</p>\n"
         body += "<ul>" + notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         if let last = history.last {
@@ -159,10 +159,17 @@ public enum TrainingReport {
         return (edges, joints)
     }
 
-    static func edgeImportance(network: STGCNNetwork) -> String {
-        let layout = network.configuration.layout
+    /// The network whose learned edge importance the report draws: the model itself, or the
+    /// coordinate stream of a two-stream model.
+    static func importanceSource(_ model: any ActionRecognitionModel) -> STGCNNetwork? {
+        if let network = model as? STGCNNetwork { return network }
+        return (model as? TwoStreamNetwork)?.originStream
+    }
+
+    static func edgeImportance(network model: any ActionRecognitionModel) -> String {
+        let layout = model.configuration.layout
         let positions = SkeletonSketch.positions(for: layout)
-        guard let importance = importance(network: network) else {
+        guard let network = importanceSource(model), let importance = importance(network: network) else {
             return "<p>edge_importance_weighting is off: the graph has no learned importance.</p>\n"
         }
         // NaN or Inf (a diverged run) is drawn grey with the thinnest stroke and never enters the scale.

@@ -2,8 +2,7 @@ import STGCNModel
 
 /// Trains one freshly built model of the ablation study and evaluates it. The study calls it
 /// once per variant with identical settings: `SharedTrainerVariantTrainer` runs the package's
-/// `Trainer` (what `stgcn train` runs), `AblationTrainingLoop` is a minimal loop with the same
-/// recipe and seeds for models the `Trainer` does not take (the two-stream network).
+/// `Trainer` (what `stgcn train` runs) for every variant, the two-stream network included.
 public protocol VariantTrainer {
     /// Initializes `model` from the run's seed, trains it and returns its test scores.
     /// `name` is the variant's (e.g. for a per-variant work directory); `log` receives one line per epoch.

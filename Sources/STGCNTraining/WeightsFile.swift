@@ -32,9 +32,9 @@ public enum WeightsFile {
         }
     }
 
-    /// Loads a checkpoint into `network`, strictly (see `STGCNNetwork.load(stateDict:source:ignoring:)`).
+    /// Loads a checkpoint into `network`, strictly (see `ParameterContainer.load(stateDict:source:ignoring:)`).
     @discardableResult
-    public static func load(_ url: URL, into network: STGCNNetwork,
+    public static func load(_ url: URL, into network: any ActionRecognitionModel,
                             ignoring prefixes: [String] = []) throws -> StateDictLoadReport {
         try network.load(stateDict: try tensors(contentsOf: url), source: url.path, ignoring: prefixes)
     }

@@ -99,4 +99,33 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
                                           "--output", folder.appendingPathComponent("m.onnx").path])
         XCTAssertEqual(onnx.status, 0, onnx.error)
     }
+
+    /// `stgcn train` trains the config's model class: the two-stream network goes through the
+    /// same Trainer (checkpoints, Ctrl-C/--resume, report) and `stgcn test` evaluates its weights
+    /// with the top-1 the training run reported.
+    func testTwoStreamTrainsThroughTheTrainerAndTests() throws {
+        let experiment = try TinyExperiment(folder: folder.appendingPathComponent("tiny"))
+        let config = folder.appendingPathComponent("two-stream.yaml")
+        try experiment.config().replacingOccurrences(of: "model: net.st_gcn.Model", with: "model: net.st_gcn_twostream.Model")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let work = folder.appendingPathComponent("run")
+        let train = try CommandRunner.run(["train", "-c", config.path, "--num-epoch", "2", "--work-dir", work.path])
+        XCTAssertEqual(train.status, 0, train.error)
+        XCTAssertTrue(train.output.contains("Two-stream ST-GCN"), train.output)
+        let weights = work.appendingPathComponent("epoch2_model.safetensors")
+        let keys = try SafetensorsFile(contentsOf: weights).tensors.keys
+        XCTAssertTrue(keys.contains { $0.hasPrefix("origin_stream.") } && keys.contains { $0.hasPrefix("motion_stream.") })
+
+        let test = try CommandRunner.run(["test", "-c", config.path, "--weights", weights.path])
+        XCTAssertEqual(test.status, 0, test.error)
+        let trainTop1 = train.output.components(separatedBy: "\tTop1: ").last?.prefix(while: { $0 != "%" })
+        let testTop1 = test.output.components(separatedBy: "\tTop1: ").last?.prefix(while: { $0 != "%" })
+        XCTAssertNotNil(trainTop1)
+        XCTAssertEqual(trainTop1, testTop1)
+
+        // One more epoch on the same work_dir continues the run.
+        let resumed = try CommandRunner.run(["train", "-c", config.path, "--num-epoch", "3", "--work-dir", work.path, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.error)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("epoch3_model.safetensors").path))
+    }
 }

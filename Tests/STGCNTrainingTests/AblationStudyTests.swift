@@ -57,16 +57,24 @@ final class AblationStudyTests: XCTestCase {
         num_epoch: 3
         seed: 7
         """.write(to: configURL, atomically: true, encoding: .utf8)
-        let settings = try AblationSettings(contentsOf: configURL)
-        XCTAssertEqual(settings.epochs, 3)
-        XCTAssertEqual(settings.train.dataPath?.lastPathComponent, "a.npy")
+        let settings = try TrainingConfiguration(contentsOf: configURL)
+        XCTAssertEqual(settings.epochCount, 3)
+        XCTAssertEqual(settings.trainFeeder.dataPath?.lastPathComponent, "a.npy")
         XCTAssertEqual(settings.steps, [])
-        XCTAssertFalse(settings.synthetic)
-        let data = AblationData(train: try toyData(samples: 16, seed: 1), test: try toyData(samples: 8, seed: 2))
+        XCTAssertEqual(settings.feeder, .official)
+        let data = TrainingDataSet(train: try toyData(samples: 16, seed: 1), test: try toyData(samples: 8, seed: 2),
+                                   classNames: nil, notes: [])
         var lines: [String] = []
         var partialCounts: [Int] = []
-        let results = try study.run(trainer: AblationTrainingLoop(settings: settings, data: data), log: { lines.append($0) },
+        // Every variant, the two-stream network included, trains with the shared Trainer.
+        let trainer = SharedTrainerVariantTrainer(configuration: settings, data: data, workDirectory: folder.appendingPathComponent("work"))
+        let results = try study.run(trainer: trainer, log: { lines.append($0) },
                                     completed: { partialCounts.append($0.count) })
+        for name in ["baseline_tcn", "local_convolution", "two_stream"] {
+            let work = folder.appendingPathComponent("work/\(name)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("metrics.jsonl").path), name)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("epoch3_model.safetensors").path), name)
+        }
         XCTAssertEqual(results.map(\.name), ["baseline_tcn", "local_convolution", "two_stream"])
         XCTAssertEqual(partialCounts, [1, 2, 3])
         XCTAssertEqual(lines.filter { $0.contains("epoch 3/3") }.count, 3)
@@ -97,22 +105,27 @@ final class AblationStudyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         try "model_args: {in_channels: 2, num_class: 2, graph_args: {layout: openpose}}\ntrain_feeder_args: {data_path: a, label_path: b}\ntest_feeder_args: {data_path: a, label_path: b}\nbatch_size: 4\nnum_epoch: 1\n"
             .write(to: folder, atomically: true, encoding: .utf8)
-        let settings = try AblationSettings(contentsOf: folder)
-        let data = AblationData(train: try toyData(samples: 8, seed: 3), test: try toyData(samples: 4, seed: 4))
-        let first = try study.run(trainer: AblationTrainingLoop(settings: settings, data: data), log: { _ in })
-        let second = try study.run(trainer: AblationTrainingLoop(settings: settings, data: data), log: { _ in })
+        let settings = try TrainingConfiguration(contentsOf: folder)
+        let data = TrainingDataSet(train: try toyData(samples: 8, seed: 3), test: try toyData(samples: 4, seed: 4), classNames: nil, notes: [])
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-work-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let first = try study.run(trainer: SharedTrainerVariantTrainer(configuration: settings, data: data,
+                                                                       workDirectory: work.appendingPathComponent("a")), log: { _ in })
+        let second = try study.run(trainer: SharedTrainerVariantTrainer(configuration: settings, data: data,
+                                                                        workDirectory: work.appendingPathComponent("b")), log: { _ in })
         XCTAssertEqual(first[0].scores.finalTrainingLoss, second[0].scores.finalTrainingLoss)
         XCTAssertEqual(first[0].scores.top1, second[0].scores.top1)
     }
 
-    /// The ablation reads its config with `stgcn train`'s reader: same errors, defaults and policies.
-    func testSettingsErrorsNameTheKey() throws {
+    /// The ablation reads its config with `stgcn train`'s reader (`TrainingConfiguration`): same
+    /// errors, defaults and policies.
+    func testAblationConfigErrorsNameTheKey() throws {
         func message(_ text: String) -> String {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-\(UUID()).yaml")
             defer { try? FileManager.default.removeItem(at: url) }
             do {
                 try ("model_args: {in_channels: 2, num_class: 2, graph_args: {layout: openpose}}\n" + text).write(to: url, atomically: true, encoding: .utf8)
-                _ = try AblationSettings(contentsOf: url)
+                _ = try TrainingConfiguration(contentsOf: url)
                 return ""
             } catch { return "\(error)" }
         }
@@ -127,11 +140,10 @@ final class AblationStudyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: unknown) }
         try "model_args: {in_channels: 2, num_class: 2, graph_args: {layout: openpose}}\nfeeder: synthetic\ntrain_feeder_args: {frame: 8}\n"
             .write(to: unknown, atomically: true, encoding: .utf8)
-        XCTAssertNoThrow(try AblationSettings(contentsOf: unknown))
         let warnings = try TrainingConfiguration(contentsOf: unknown).warnings
         XCTAssertTrue(warnings.contains { $0.contains("frame") }, "\(warnings)")
         // Nesterov momentum is on unless the config says otherwise (the official trainer's default).
-        XCTAssertTrue(try AblationSettings(contentsOf: unknown).nesterov)
+        XCTAssertTrue(try TrainingConfiguration(contentsOf: unknown).nesterov)
         XCTAssertTrue(message("feeder: synthetic\ntrain_feeder_args: {}\ntest_feeder_args: {}\nbatch_size: 0\n").contains("batch_size"))
     }
 }

@@ -72,11 +72,11 @@ final class ConfigurationHostileInputTests: XCTestCase {
         XCTAssertNoThrow(try TrainingConfiguration(yaml: TrainingConfigurationTests.officialNTUXSub, source: source))
     }
 
-    func testAblationSettingsRejectDeepNesting() throws {
+    func testConfigFilesRejectDeepNesting() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: url) }
         try (config() + "\nstep: " + String(repeating: "[", count: 5_000)).write(to: url, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try AblationSettings(contentsOf: url)) { error in
+        XCTAssertThrowsError(try TrainingConfiguration(contentsOf: url)) { error in
             XCTAssertTrue("\(error)".contains("nest"), "\(error)")
         }
     }

@@ -113,7 +113,7 @@ final class TrainerTests: XCTestCase {
         func wholeSetLoss() throws -> Float {
             var generator = SeededGenerator(seed: 0)
             let all = try trainer.data.train.batch(indices: Array(0..<trainer.data.train.count), using: &generator)
-            let logits = trainer.network.forward(Tensor(shape: all.shape, scalars: all.values), training: true)
+            let logits = trainer.network.forward(Tensor(shape: all.shape, scalars: all.values), mode: .training)
             return CrossEntropy.lossAndGradient(logits: logits, labels: all.labels).loss
         }
         let before = try wholeSetLoss()
