@@ -4,8 +4,8 @@ import PackageDescription
 /// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
 ///
 /// Target layering (lower targets never import higher ones):
-/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCN`
-/// (umbrella) → `STGCNCLI`.
+/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCNAblation`
+/// → `STGCN` (umbrella) → `STGCNCLI`.
 /// `SkeletonFormats` needs no other target; `SkeletonGraph` only `InputLimits` (the size limits on untrusted input).
 let package = Package(
     name: "swift-stgcn",
@@ -49,9 +49,11 @@ let package = Package(
             name: "STGCNTraining",
             dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "InputLimits", "Yams"]
         ),
+        // The paper's ablation study (Table 1): every variant trained by the shared Trainer.
+        .target(name: "STGCNAblation", dependencies: ["STGCNTraining", "STGCNModel", "SkeletonFormats", "SkeletonGraph"]),
         .target(
             name: "STGCN",
-            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining"]
+            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "InputLimits", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
         .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "InputLimits", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
+        .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph"]),
         .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]

@@ -7,3 +7,4 @@
 @_exported import STGCNModel
 @_exported import STGCNONNX
 @_exported import STGCNTraining
+@_exported import STGCNAblation

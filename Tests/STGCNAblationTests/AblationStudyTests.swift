@@ -4,6 +4,7 @@ import SkeletonGraph
 import STGCNModel
 import STGCNTensor
 @testable import STGCNTraining
+@testable import STGCNAblation
 
 /// The ablation study: variant lists, settings, a tiny end-to-end run and the report.
 final class AblationStudyTests: XCTestCase {

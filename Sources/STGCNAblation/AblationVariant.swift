@@ -1,3 +1,4 @@
+import STGCNTraining
 import SkeletonGraph
 import STGCNModel
 

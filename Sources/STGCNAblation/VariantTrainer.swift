@@ -1,3 +1,4 @@
+import STGCNTraining
 import STGCNModel
 
 /// Trains one freshly built model of the ablation study and evaluates it. The study calls it

@@ -1,3 +1,4 @@
+import STGCNTraining
 /// One trained and evaluated row of the ablation table.
 public struct AblationResult: Sendable, Equatable, Codable {
     /// The variant's name (`distance_tied`).

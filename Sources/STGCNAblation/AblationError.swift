@@ -1,3 +1,4 @@
+import STGCNTraining
 /// Why an ablation run cannot proceed.
 public enum AblationError: Error, CustomStringConvertible, Equatable {
     /// The data, settings or variants do not fit together, with an explanation.

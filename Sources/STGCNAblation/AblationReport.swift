@@ -1,4 +1,5 @@
 import Foundation
+import STGCNTraining
 import SkeletonFormats
 
 /// The ablation table with the settings that produced it, as Markdown and JSON

@@ -1,4 +1,5 @@
 import Foundation
+import STGCNTraining
 import STGCNModel
 
 /// The paper's ablation study (Table 1) on any data: every variant is built from the same base

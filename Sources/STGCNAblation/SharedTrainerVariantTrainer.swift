@@ -1,4 +1,5 @@
 import Foundation
+import STGCNTraining
 import STGCNModel
 
 /// Trains each variant, the two-stream network included, with the package's `Trainer` —
