@@ -4,8 +4,8 @@ import PackageDescription
 /// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
 ///
 /// Target layering (lower targets never import higher ones):
-/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCNAblation`
-/// → `STGCN` (umbrella) → `STGCNCLI`.
+/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCNAblation`,
+/// `STGCNDistributed` (+ `CMPILoader`) → `STGCN` (umbrella) → `STGCNCLI`.
 /// `SkeletonFormats` needs no other target; `SkeletonGraph` only `InputLimits` (the size limits on untrusted input).
 let package = Package(
     name: "swift-stgcn",
@@ -26,6 +26,11 @@ let package = Package(
         // OpenBLAS, loaded at run time once the kernel is chosen (Linux; Accelerate on macOS).
         .target(
             name: "CBLASLoader",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
+        // Open MPI, loaded at run time only by a process that mpirun/srun started (Linux; no MPI needed to build).
+        .target(
+            name: "CMPILoader",
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
         ),
         // CPUID/XCR0 feature flags and register-only FMA loops (the hardware's FP32 peak).
@@ -51,9 +56,11 @@ let package = Package(
         ),
         // The paper's ablation study (Table 1): every variant trained by the shared Trainer.
         .target(name: "STGCNAblation", dependencies: ["STGCNTraining", "STGCNModel", "SkeletonFormats", "SkeletonGraph"]),
+        // Data-parallel training over MPI: the TrainingCommunicator of an mpirun/srun job.
+        .target(name: "STGCNDistributed", dependencies: ["CMPILoader", "STGCNTraining", "STGCNModel"]),
         .target(
             name: "STGCN",
-            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation"]
+            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation", "STGCNDistributed"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -68,6 +75,7 @@ let package = Package(
         .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
         .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "InputLimits", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
         .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph"]),
+        .testTarget(name: "STGCNDistributedTests", dependencies: ["STGCNDistributed", "STGCNTraining"]),
         .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]

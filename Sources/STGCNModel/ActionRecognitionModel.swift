@@ -23,6 +23,8 @@ public protocol ActionRecognitionModel: ParameterContainer {
     func reseedDropout(_ seed: UInt64)
     /// The state dict (parameters, buffers and graph buffers) under the official key names.
     func stateDict() -> [String: SafetensorsTensor]
+    /// Every batch norm of the model, in state-dict order (for synchronized batch norm).
+    var batchNormalizations: [BatchNorm] { get }
 }
 
 extension ActionRecognitionModel {

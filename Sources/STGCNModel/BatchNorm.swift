@@ -29,10 +29,17 @@ public final class BatchNorm: ParameterContainer {
     /// The number of training batches seen (PyTorch's `num_batches_tracked`).
     public let batchesTracked: StateBuffer
 
+    /// When set, training-mode statistics are summed over every process with it (synchronized
+    /// batch norm); nil keeps them per process.
+    public var statisticsReducer: (any BatchStatisticsReducer)?
+
     private var input = Tensor(shape: [0])
     private var mean: [Float] = []
     private var inverseStd: [Float] = []
     private var usedBatchStatistics = false
+    /// The number of elements per channel behind the last retained batch statistics (over
+    /// every process when they were reduced).
+    private var statisticsCount: Float = 0
 
     /// A batch norm over `channelCount` channels with γ = 1, β = 0 and unit running statistics.
     public init(channelCount: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
@@ -66,29 +73,35 @@ public final class BatchNorm: ParameterContainer {
         let samples = x.shape[0], inner = x.shape.dropFirst(2).reduce(1, *), channels = channelCount
         var mean = [Float](repeating: 0, count: channels)
         var inverseStd = [Float](repeating: 0, count: channels)
+        var statisticsCount = Float(samples * inner)
         if mode.usesBatchStatistics {
             var unbiased = [Float](repeating: 0, count: channels)
-            let count = samples * inner
-            x.scalars.withUnsafeBufferPointer { xp in
-                mean.withUnsafeMutableBufferPointer { mp in
-                    inverseStd.withUnsafeMutableBufferPointer { ip in
-                        unbiased.withUnsafeMutableBufferPointer { up in
-                            Parallel.forEach(channels) { c, _ in
-                                // Two passes (mean, then squared deviations) for accuracy.
-                                var sum = 0.0
-                                for s in 0..<samples {
-                                    let row = xp.baseAddress! + (s * channels + c) * inner
-                                    sum += Double(VectorReduction.sum(row, count: inner))
+            if let reducer = statisticsReducer {
+                statisticsCount = Self.reducedStatistics(of: x, reducer: reducer, epsilon: epsilon,
+                                                         mean: &mean, inverseStd: &inverseStd, unbiased: &unbiased)
+            } else {
+                let count = samples * inner
+                x.scalars.withUnsafeBufferPointer { xp in
+                    mean.withUnsafeMutableBufferPointer { mp in
+                        inverseStd.withUnsafeMutableBufferPointer { ip in
+                            unbiased.withUnsafeMutableBufferPointer { up in
+                                Parallel.forEach(channels) { c, _ in
+                                    // Two passes (mean, then squared deviations) for accuracy.
+                                    var sum = 0.0
+                                    for s in 0..<samples {
+                                        let row = xp.baseAddress! + (s * channels + c) * inner
+                                        sum += Double(VectorReduction.sum(row, count: inner))
+                                    }
+                                    let m = Float(sum / Double(count))
+                                    var squares = 0.0
+                                    for s in 0..<samples {
+                                        let row = xp.baseAddress! + (s * channels + c) * inner
+                                        squares += Double(VectorReduction.sumOfSquaredDeviations(row, count: inner, from: m))
+                                    }
+                                    mp[c] = m
+                                    ip[c] = Float(1 / (squares / Double(count) + Double(epsilon)).squareRoot())
+                                    up[c] = Float(count > 1 ? squares / Double(count - 1) : squares / Double(count))
                                 }
-                                let m = Float(sum / Double(count))
-                                var squares = 0.0
-                                for s in 0..<samples {
-                                    let row = xp.baseAddress! + (s * channels + c) * inner
-                                    squares += Double(VectorReduction.sumOfSquaredDeviations(row, count: inner, from: m))
-                                }
-                                mp[c] = m
-                                ip[c] = Float(1 / (squares / Double(count) + Double(epsilon)).squareRoot())
-                                up[c] = Float(count > 1 ? squares / Double(count - 1) : squares / Double(count))
                             }
                         }
                     }
@@ -114,6 +127,7 @@ public final class BatchNorm: ParameterContainer {
             input = x
             self.mean = mean
             self.inverseStd = inverseStd
+            self.statisticsCount = statisticsCount
             usedBatchStatistics = mode.usesBatchStatistics
         }
         return (scale, shift)
@@ -147,6 +161,7 @@ public final class BatchNorm: ParameterContainer {
     /// dL/dγ and dL/dβ.
     public func backward(_ dy: Tensor) -> Tensor {
         precondition(dy.shape == input.shape, "BatchNorm.backward: shape \(dy.shape) ≠ \(input.shape)")
+        if usedBatchStatistics, let reducer = statisticsReducer { return reducedBackward(dy, reducer: reducer) }
         let samples = input.shape[0], channels = channelCount
         let inner = input.shape.dropFirst(2).reduce(1, *)
         let count = Float(samples * inner)
@@ -192,6 +207,109 @@ public final class BatchNorm: ParameterContainer {
         for c in 0..<channels {
             weight.gradient[c] += weightGradient[c]
             bias.gradient[c] += biasGradient[c]
+        }
+        return dx
+    }
+}
+
+// Synchronized batch norm: the same two-pass statistics and the same backward, with every
+// per-channel sum (and the element count) summed over the processes by the reducer.
+extension BatchNorm {
+    /// Fills `mean`, `inverseStd` and `unbiased` with the statistics of `x` over every process;
+    /// returns the element count per channel over every process.
+    fileprivate static func reducedStatistics(of x: Tensor, reducer: any BatchStatisticsReducer, epsilon: Float,
+                                              mean: inout [Float], inverseStd: inout [Float], unbiased: inout [Float]) -> Float {
+        let samples = x.shape[0], channels = x.shape[1], inner = x.shape.dropFirst(2).reduce(1, *)
+        // Pass 1: Σx per channel, and the element count in the last slot.
+        var sums = [Double](repeating: 0, count: channels + 1)
+        x.scalars.withUnsafeBufferPointer { xp in
+            sums.withUnsafeMutableBufferPointer { sp in
+                Parallel.forEach(channels) { c, _ in
+                    var sum = 0.0
+                    for s in 0..<samples {
+                        sum += Double(VectorReduction.sum(xp.baseAddress! + (s * channels + c) * inner, count: inner))
+                    }
+                    sp[c] = sum
+                }
+                sp[channels] = Double(samples * inner)
+                reducer.sumOverReplicas(sp)
+            }
+        }
+        let count = sums[channels]
+        for c in 0..<channels { mean[c] = Float(sums[c] / count) }
+        // Pass 2: Σ(x − mean)² per channel around the global mean.
+        var squares = [Double](repeating: 0, count: channels)
+        x.scalars.withUnsafeBufferPointer { xp in
+            mean.withUnsafeBufferPointer { mp in
+                squares.withUnsafeMutableBufferPointer { qp in
+                    Parallel.forEach(channels) { c, _ in
+                        var total = 0.0
+                        for s in 0..<samples {
+                            total += Double(VectorReduction.sumOfSquaredDeviations(xp.baseAddress! + (s * channels + c) * inner,
+                                                                                    count: inner, from: mp[c]))
+                        }
+                        qp[c] = total
+                    }
+                    reducer.sumOverReplicas(qp)
+                }
+            }
+        }
+        for c in 0..<channels {
+            inverseStd[c] = Float(1 / (squares[c] / count + Double(epsilon)).squareRoot())
+            unbiased[c] = Float(count > 1 ? squares[c] / (count - 1) : squares[c] / count)
+        }
+        return Float(count)
+    }
+
+    /// `backward` after training-mode statistics reduced over the processes: dL/dγ and dL/dβ
+    /// get this process's share (the gradients are summed over processes later), dL/dx uses
+    /// Σdy and Σdy·x̂ over every process.
+    fileprivate func reducedBackward(_ dy: Tensor, reducer: any BatchStatisticsReducer) -> Tensor {
+        let samples = input.shape[0], channels = channelCount
+        let inner = input.shape.dropFirst(2).reduce(1, *)
+        var dx = Tensor(uninitializedShape: input.shape)
+        // sums[c] = Σdy, sums[channels + c] = Σdy·x̂ of channel c.
+        var sums = [Double](repeating: 0, count: 2 * channels)
+        let mean = self.mean, inverseStd = self.inverseStd
+        dy.scalars.withUnsafeBufferPointer { gp in
+            input.scalars.withUnsafeBufferPointer { xp in
+                sums.withUnsafeMutableBufferPointer { sp in
+                    Parallel.forEach(channels) { c, _ in
+                        var sumDy = 0.0, sumDyH = 0.0
+                        for s in 0..<samples {
+                            let offset = (s * channels + c) * inner
+                            let (a, b) = VectorReduction.sumAndCenteredDot(gp.baseAddress! + offset, xp.baseAddress! + offset,
+                                                                           count: inner, center: mean[c])
+                            sumDy += Double(a)
+                            sumDyH += Double(b) * Double(inverseStd[c])
+                        }
+                        sp[c] = sumDy
+                        sp[channels + c] = sumDyH
+                    }
+                }
+            }
+        }
+        for c in 0..<channels {
+            weight.gradient[c] += Float(sums[channels + c])
+            bias.gradient[c] += Float(sums[c])
+        }
+        sums.withUnsafeMutableBufferPointer { reducer.sumOverReplicas($0) }
+        let count = statisticsCount
+        let scales = (0..<channels).map { weight.value[$0] * inverseStd[$0] }
+        dy.scalars.withUnsafeBufferPointer { gp in
+            input.scalars.withUnsafeBufferPointer { xp in
+                dx.scalars.withUnsafeMutableBufferPointer { dxp in
+                    Parallel.forEach(channels) { c, _ in
+                        let m = mean[c], k = inverseStd[c], scale = scales[c]
+                        let meanDy = Float(sums[c]) / count, meanDyH = Float(sums[channels + c]) / count
+                        for s in 0..<samples {
+                            let offset = (s * channels + c) * inner
+                            let g = gp.baseAddress! + offset, x = xp.baseAddress! + offset, d = dxp.baseAddress! + offset
+                            for i in 0..<inner { d[i] = scale * (g[i] - meanDy - (x[i] - m) * k * meanDyH) }
+                        }
+                    }
+                }
+            }
         }
         return dx
     }

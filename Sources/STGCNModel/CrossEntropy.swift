@@ -6,6 +6,14 @@ public enum CrossEntropy {
     /// The mean loss over the `N` rows of `logits` `(N, classes)` for integer `labels`, and its
     /// gradient with respect to the logits.
     public static func lossAndGradient(logits: Tensor, labels: [Int]) -> (loss: Float, gradient: Tensor) {
+        let (sum, gradient) = lossSumAndGradient(logits: logits, labels: labels, averagingOver: labels.count)
+        return (Float(sum / Double(labels.count)), gradient)
+    }
+
+    /// The summed loss over the `N` rows of `logits` and the gradient of `sum / denominator`
+    /// with respect to the logits: a shard of a larger batch of `denominator` samples gets
+    /// exactly the gradient rows that batch's mean loss would give it (data-parallel training).
+    public static func lossSumAndGradient(logits: Tensor, labels: [Int], averagingOver denominator: Int) -> (lossSum: Double, gradient: Tensor) {
         precondition(logits.shape.count == 2 && logits.shape[0] == labels.count,
                      "logits \(logits.shape) do not match \(labels.count) labels")
         let (rows, classes) = (logits.shape[0], logits.shape[1])
@@ -22,10 +30,10 @@ public enum CrossEntropy {
             total += logSum - Double(row[label])
             for j in 0..<classes {
                 let probability = exp(Double(row[j]) - logSum)
-                gradient.scalars[r * classes + j] = Float((probability - (j == label ? 1 : 0)) / Double(rows))
+                gradient.scalars[r * classes + j] = Float((probability - (j == label ? 1 : 0)) / Double(denominator))
             }
         }
-        return (Float(total / Double(rows)), gradient)
+        return (total, gradient)
     }
 
     /// Softmax probabilities of each row of `logits` `(N, classes)`.

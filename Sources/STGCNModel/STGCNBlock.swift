@@ -89,6 +89,12 @@ public final class STGCNBlock: ParameterContainer {
         }
     }
 
+    /// The block's batch norms: `tcn.0`, `tcn.3` and the residual's, if any.
+    public var batchNormalizations: [BatchNorm] {
+        if case .projection(_, let norm) = residual { return [normalizationBefore, normalizationAfter, norm] }
+        return [normalizationBefore, normalizationAfter]
+    }
+
     public func visitBuffers(prefix: String, _ body: (String, StateBuffer) throws -> Void) rethrows {
         try normalizationBefore.visitBuffers(prefix: prefix + "tcn.0.", body)
         try normalizationAfter.visitBuffers(prefix: prefix + "tcn.3.", body)

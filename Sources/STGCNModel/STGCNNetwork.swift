@@ -36,6 +36,9 @@ public final class STGCNNetwork: ActionRecognitionModel {
     /// The number of classes.
     public var classCount: Int { configuration.classCount }
 
+    /// `data_bn` and every block's batch norms.
+    public var batchNormalizations: [BatchNorm] { [dataNormalization] + blocks.flatMap(\.batchNormalizations) }
+
     /// Times each layer kind when set; shared with the blocks.
     public var profiler: LayerProfiler? {
         didSet { for block in blocks { block.profiler = profiler } }

@@ -30,6 +30,9 @@ public final class TwoStreamNetwork: ActionRecognitionModel {
     /// The number of classes.
     public var classCount: Int { configuration.classCount }
 
+    /// Both streams' batch norms.
+    public var batchNormalizations: [BatchNorm] { originStream.batchNormalizations + motionStream.batchNormalizations }
+
     public func visitParameters(prefix: String, _ body: (String, Parameter) throws -> Void) rethrows {
         try originStream.visitParameters(prefix: prefix + "origin_stream.", body)
         try motionStream.visitParameters(prefix: prefix + "motion_stream.", body)

@@ -9,24 +9,36 @@ public enum Evaluation {
     /// evaluation mode (running BN statistics, no dropout). Batches of `batchSize` are cut in
     /// order; each forward pass takes at most `chunk` of them (results do not depend on it).
     /// Feeder augmentations, if any, draw from a generator seeded with `seed`.
+    ///
+    /// With a `communicator` of several processes, each computes a contiguous share of the
+    /// forward passes and the logits are summed over the processes (every sample's row is
+    /// computed by exactly one process, the others contribute zeros), so every process returns
+    /// the same logits and metrics as one process would.
     public static func run(network: any ActionRecognitionModel, feeder: Feeder, batchSize: Int, seed: UInt64 = 0,
-                           chunk: Int = 16) throws -> (metrics: ClassificationMetrics, logits: [Float]) {
+                           chunk: Int = 16, communicator: any TrainingCommunicator = SingleProcessCommunicator())
+        throws -> (metrics: ClassificationMetrics, logits: [Float]) {
         let classes = network.classCount
-        var logits: [Float] = []
-        logits.reserveCapacity(feeder.count * classes)
+        // Every forward pass: its seed keys, its sample indices and its first row.
+        var passes: [(batch: Int, start: Int, indices: [Int], row: Int)] = []
         var labels: [Int] = []
+        labels.reserveCapacity(feeder.count)
         for (index, indices) in feeder.batches(batchSize: max(1, batchSize), shuffle: false, dropLast: false, seed: 0).enumerated() {
             var start = 0
             while start < indices.count {
                 let part = Array(indices[start..<min(indices.count, start + max(1, chunk))])
-                var generator = SeededGenerator(seed: RunSeeds.derive(seed, 0xE7A1, UInt64(index), UInt64(start)))
-                let batch = try feeder.batch(indices: part, using: &generator)
-                let output = network.infer(Tensor(shape: batch.shape, scalars: batch.values))
-                logits.append(contentsOf: output.scalars)
-                labels.append(contentsOf: batch.labels)
+                passes.append((index, start, part, labels.count))
+                labels.append(contentsOf: part.map { feeder.labels[$0] })
                 start += part.count
             }
         }
+        var logits = [Float](repeating: 0, count: labels.count * classes)
+        for pass in passes[BatchShard.range(count: passes.count, rank: communicator.rank, size: communicator.size)] {
+            var generator = SeededGenerator(seed: RunSeeds.derive(seed, 0xE7A1, UInt64(pass.batch), UInt64(pass.start)))
+            let batch = try feeder.batch(indices: pass.indices, using: &generator)
+            let output = network.infer(Tensor(shape: batch.shape, scalars: batch.values))
+            logits.replaceSubrange((pass.row * classes)..<((pass.row + pass.indices.count) * classes), with: output.scalars)
+        }
+        if communicator.size > 1 { logits.withUnsafeMutableBufferPointer { communicator.sum($0) } }
         return (ClassificationMetrics(scores: logits, labels: labels, classCount: classes), logits)
     }
 }

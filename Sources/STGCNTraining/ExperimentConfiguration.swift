@@ -24,13 +24,13 @@ public struct ExperimentConfiguration: Sendable {
     /// Official keys that are accepted but do not apply here (e.g. `device`).
     public var notApplicable: [String]
 
-    /// Every top-level key of the official processors' argument parsers.
+    /// Every top-level key of the official processors' argument parsers, and this package's `sync_bn`.
     public static let knownTopLevelKeys: Set<String> = [
         "work_dir", "config", "phase", "save_result", "save_score", "seed", "start_epoch", "num_epoch",
         "use_gpu", "device", "log_interval", "save_interval", "eval_interval", "save_log", "print_log",
         "pavi_log", "show_topk", "feeder", "num_worker", "train_feeder_args", "test_feeder_args",
         "batch_size", "test_batch_size", "debug", "model", "model_args", "weights", "ignore_weights",
-        "base_lr", "step", "optimizer", "nesterov", "weight_decay",
+        "base_lr", "step", "optimizer", "nesterov", "weight_decay", "sync_bn",
     ]
     /// The model classes this package implements.
     public static let supportedModels: Set<String> = Set(ModelArchitecture.allCases.map(\.rawValue))

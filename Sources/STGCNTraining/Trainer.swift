@@ -22,6 +22,13 @@ import STGCNModel
 /// by (seed, epoch, batch), so a run stopped after any batch and resumed ends with the same
 /// weights, bit for bit, as one that never stopped.
 ///
+/// Data parallelism: with a `communicator` of several processes (`STGCNDistributed`), each
+/// process trains on its shard (`BatchShard`) of every global batch of `batch_size` and the
+/// gradients are summed (`GradientAllReduce`), so all processes take the same step; with
+/// `sync_bn` the batch-norm statistics are those of the global batch too. Shards draw the same
+/// feeder augmentations as the one-process run. Only rank 0 writes files; every process logs
+/// to its own `log` (the CLI silences all but rank 0). Evaluation is sharded the same way.
+///
 /// Divergence: a non-finite loss (checked every batch) or non-finite weights, buffers or
 /// momentum (checked at the end of every epoch and before every save) stop the run with
 /// `TrainingError.diverged` naming the epoch and batch; nothing is saved from then on, so the
@@ -69,7 +76,16 @@ public final class Trainer {
     /// The work directory's files.
     public let files: WorkFiles
     /// Checked before every batch; when it returns true the run saves a checkpoint and stops.
+    /// In a data-parallel run every process stops at the same batch when any of them says so.
     public var shouldStop: () -> Bool = { false }
+    /// The processes training this model together (one by default).
+    public let communicator: any TrainingCommunicator
+    /// When set, every this many batches the processes compare a digest of their weights and
+    /// stop with `TrainingError.mismatch` if they differ (a debugging aid; costs one pass over
+    /// the weights and a tiny all-reduce).
+    public var replicaCheckInterval: Int?
+    /// Sums the gradients over the processes; nil in a one-process run.
+    public let gradientReduction: GradientAllReduce?
     /// Where the run stands.
     public private(set) var state: TrainingState
     /// The most recent evaluation, for the report.
@@ -80,8 +96,10 @@ public final class Trainer {
 
     /// A trainer with freshly initialized weights (and `weights` loaded when configured).
     /// Creates the work directory.
-    public init(configuration: TrainingConfiguration, network: any ActionRecognitionModel, data: TrainingDataSet, log: TrainingLog) throws {
+    public init(configuration: TrainingConfiguration, network: any ActionRecognitionModel, data: TrainingDataSet, log: TrainingLog,
+                communicator: any TrainingCommunicator = SingleProcessCommunicator()) throws {
         self.configuration = configuration
+        self.communicator = communicator
         self.network = network
         self.data = data
         self.log = log
@@ -91,7 +109,10 @@ public final class Trainer {
         schedule = StepLearningRateSchedule(baseLearningRate: Float(configuration.baseLearningRate), steps: configuration.steps)
         state = TrainingState(epoch: configuration.startEpoch, seed: configuration.seed,
                               batchSize: configuration.batchSize, trainSampleCount: data.train.count)
-        try Self.validate(configuration: configuration, data: data)
+        try Self.validate(configuration: configuration, data: data, processes: communicator.size)
+        gradientReduction = communicator.size > 1 ? GradientAllReduce(parameters: optimizer.parameters.map(\.parameter)) : nil
+        network.installBatchStatisticsReducer(configuration.syncBatchNorm && communicator.size > 1
+                                              ? CommunicatorStatisticsReducer(communicator) : nil)
         network.initializeWeights(seed: RunSeeds.derive(configuration.seed, 0x1417))
         if let weights = configuration.experiment.weights {
             let report = try WeightsFile.load(weights, into: network, ignoring: configuration.ignoreWeights)
@@ -100,10 +121,14 @@ public final class Trainer {
         }
     }
 
-    /// The checks that need the data: at least one full training batch (drop_last).
-    public static func validate(configuration: TrainingConfiguration, data: TrainingDataSet) throws(TrainingError) {
+    /// The checks that need the data: at least one full training batch (drop_last), and at
+    /// least one sample of it for each of `processes` processes.
+    public static func validate(configuration: TrainingConfiguration, data: TrainingDataSet, processes: Int = 1) throws(TrainingError) {
         guard data.train.count >= configuration.batchSize else {
             throw .mismatch("batch_size \(configuration.batchSize) is larger than the \(data.train.count) training samples; with drop_last no batch would remain")
+        }
+        guard configuration.batchSize >= processes else {
+            throw .mismatch("batch_size \(configuration.batchSize) is smaller than the \(processes) processes; each needs at least one sample of every batch (batch_size is the global batch, split over the processes)")
         }
     }
 
@@ -111,7 +136,7 @@ public final class Trainer {
     /// - Throws: `CheckpointError` when there is none or it does not fit; `TrainingError` when
     ///   it was written with another seed, batch size or training set.
     public func resume() throws {
-        let restored = try TrainingCheckpoint.restore(from: files.checkpoint, network: network, optimizer: optimizer)
+        let restored = try restoreCheckpoint()
         var differences: [String] = []
         if restored.seed != configuration.seed { differences.append("seed \(restored.seed) (now \(configuration.seed))") }
         if restored.batchSize != configuration.batchSize {
@@ -135,6 +160,7 @@ public final class Trainer {
         let perEpoch = data.train.count / batchSize
         let remaining = max(0, (configuration.epochCount - state.epoch) * perEpoch - state.batch)
         let progress = ProgressReporter(log: log, logInterval: configuration.logInterval, totalBatches: remaining)
+        try requireConsistentReplicas()
         try writeMetrics()
         if state.epoch >= configuration.epochCount {
             // E.g. resumed from the checkpoint of a finished run that was stopped before its report.
@@ -151,7 +177,7 @@ public final class Trainer {
             let started = Date()
             let secondsBefore = state.seconds
             while state.batch < batches.count {
-                if shouldStop() {
+                if communicator.any(shouldStop()) {
                     state.seconds = secondsBefore + Date().timeIntervalSince(started)
                     if state.batch > 0 { try requireFiniteState(epoch: epoch, afterBatch: state.batch - 1) }
                     try saveCheckpoint()
@@ -160,27 +186,46 @@ public final class Trainer {
                     return .interrupted
                 }
                 let b = state.batch
+                let globalCount = batches[b].count
+                let shard = BatchShard.range(count: globalCount, rank: communicator.rank, size: communicator.size)
                 var generator = SeededGenerator(seed: RunSeeds.derive(configuration.seed, 2, UInt64(epoch), UInt64(b)))
-                let batch = try data.train.batch(indices: batches[b], using: &generator)
-                network.reseedDropout(RunSeeds.derive(configuration.seed, 3, UInt64(epoch), UInt64(b)))
+                // The feeder draws augmentations sample by sample from one generator per global
+                // batch: a shard first draws those of the samples before it, to get the same ones.
+                if shard.lowerBound > 0 && data.train.options.drawsRandomNumbers {
+                    for index in batches[b][..<shard.lowerBound] { _ = try data.train.sample(index, using: &generator) }
+                }
+                let batch = try data.train.batch(indices: Array(batches[b][shard]), using: &generator)
+                let dropoutSeed = RunSeeds.derive(configuration.seed, 3, UInt64(epoch), UInt64(b))
+                network.reseedDropout(shard.lowerBound == 0 ? dropoutSeed : RunSeeds.derive(dropoutSeed, UInt64(shard.lowerBound)))
                 network.zeroGradients()
                 let logits = network.forward(Tensor(shape: batch.shape, scalars: batch.values), mode: .training)
-                let (loss, gradient) = CrossEntropy.lossAndGradient(logits: logits, labels: batch.labels)
-                guard loss.isFinite else { throw divergence(epoch: epoch, batch: b, reason: "the loss is \(loss)") }
-                network.backward(gradient)
-                optimizer.step()
+                let (localLossSum, gradient) = CrossEntropy.lossSumAndGradient(logits: logits, labels: batch.labels,
+                                                                               averagingOver: globalCount)
                 let classes = network.classCount
+                var correct = 0
                 for (row, label) in batch.labels.enumerated() {
                     let values = logits.scalars[(row * classes)..<((row + 1) * classes)]
                     if let best = values.indices.max(by: { values[$0] < values[$1] }), best - values.startIndex == label {
-                        state.correct += 1
+                        correct += 1
                     }
                 }
-                state.lossSum += Double(loss) * Double(batch.labels.count)
-                state.seen += batch.labels.count
+                // Loss and accuracy of the global batch: [Σloss, correct] summed over the processes.
+                var totals = [localLossSum, Double(correct)]
+                if communicator.size > 1 { totals.withUnsafeMutableBufferPointer { communicator.sum($0) } }
+                let loss = Float(totals[0] / Double(globalCount))
+                guard loss.isFinite else { throw divergence(epoch: epoch, batch: b, reason: "the loss is \(loss)") }
+                network.backward(gradient)
+                gradientReduction?.reduce(with: communicator)
+                optimizer.step()
+                state.correct += Int(totals[1])
+                if let interval = replicaCheckInterval, interval > 0, (b + 1) % interval == 0 {
+                    try requireIdenticalWeights(epoch: epoch, afterBatch: b)
+                }
+                state.lossSum += Double(loss) * Double(globalCount)
+                state.seen += globalCount
                 state.batch = b + 1
                 state.seconds = secondsBefore + Date().timeIntervalSince(started)
-                progress.batchDone(samples: batch.labels.count, loss: Double(loss), learningRate: Double(learningRate))
+                progress.batchDone(samples: globalCount, loss: Double(loss), learningRate: Double(learningRate))
             }
             try requireFiniteState(epoch: epoch, afterBatch: batches.count - 1)
             let exactRate = configuration.baseLearningRate * pow(0.1, Double(configuration.steps.filter { epoch >= $0 }.count))
@@ -206,7 +251,7 @@ public final class Trainer {
             state.seen = 0
             state.seconds = 0
             try writeMetrics()
-            if (epoch + 1) % configuration.saveInterval == 0 || isLast {
+            if communicator.isLeader && ((epoch + 1) % configuration.saveInterval == 0 || isLast) {
                 do { try network.saveWeights(to: files.model(afterEpoch: epoch)) } catch {
                     throw TrainingError.io(file: files.model(afterEpoch: epoch).path, reason: "\(error)")
                 }
@@ -223,7 +268,7 @@ public final class Trainer {
     public func evaluate() throws -> ClassificationMetrics {
         guard let test = data.test else { throw TrainingError.mismatch("no test_feeder_args: nothing to evaluate on") }
         let (metrics, _) = try Evaluation.run(network: network, feeder: test, batchSize: configuration.testBatchSize,
-                                              seed: configuration.seed)
+                                              seed: configuration.seed, communicator: communicator)
         lastEvaluation = metrics
         log.line(String(format: "\tmean_loss: %.6f", metrics.meanLoss ?? 0))
         for k in configuration.showTopK {
@@ -237,7 +282,7 @@ public final class Trainer {
     /// Writes the resumable checkpoint (refused, leaving the file as it was, when any weight,
     /// buffer or momentum value is not finite).
     public func saveCheckpoint() throws {
-        try TrainingCheckpoint.write(network: network, optimizer: optimizer, state: state, to: files.checkpoint)
+        if communicator.isLeader { try TrainingCheckpoint.write(network: network, optimizer: optimizer, state: state, to: files.checkpoint) }
         checkpointPosition = (state.epoch, state.batch)
     }
 
@@ -265,12 +310,14 @@ public final class Trainer {
     /// Rewrites `metrics.jsonl` from the history (so a resumed run's file matches its checkpoint).
     /// Non-finite numbers are written as strings (`TrainingJSON`).
     func writeMetrics() throws {
+        guard communicator.isLeader else { return }
         let text = try TrainingJSON.metricsLines(state.history, file: files.metrics.path)
         try writeWorkFile(Data(text.utf8), to: files.metrics)
     }
 
     /// Writes `report.html`.
     public func writeReport() throws {
+        guard communicator.isLeader else { return }
         let names = data.classNames ?? (0..<network.classCount).map { "class \($0)" }
         let html = TrainingReport.html(title: configuration.experiment.source.lastPathComponent,
                                        history: state.history, evaluation: lastEvaluation, classNames: names,

@@ -99,6 +99,11 @@ public struct TrainingConfiguration: Sendable {
     public var showTopK: [Int]
     /// `seed`: every random choice of the run derives from it.
     public var seed: UInt64
+    /// `sync_bn` (this package's key): in a data-parallel run (`mpirun … stgcn train`), batch-norm
+    /// statistics are those of the whole global batch, summed over the processes, so the run
+    /// computes what one process would; false keeps them per process, as PyTorch DDP does.
+    /// No effect in one process.
+    public var syncBatchNorm: Bool
     /// Warnings found while reading (unknown keys, options that do not apply).
     public var warnings: [String]
 
@@ -243,6 +248,7 @@ public struct TrainingConfiguration: Sendable {
         } else {
             steps = []
         }
+        syncBatchNorm = try top["sync_bn"].map { n throws(ConfigurationError) in try reader.boolean(n, key: "sync_bn") } ?? false
         nesterov = try top["nesterov"].map { n throws(ConfigurationError) in try reader.boolean(n, key: "nesterov") } ?? true
         if let node = top["optimizer"] {
             let name = try reader.string(node, key: "optimizer")
