@@ -2,6 +2,10 @@
 # Checks (and, as root, installs) what swift-stgcn needs: a Swift 6 toolchain to build, and
 # OpenBLAS at run time (Debian: libopenblas0). The build needs no BLAS headers: the library is
 # loaded when first used, after its GEMM kernel has been chosen from the CPU's features.
+# Also Open MPI (Debian: openmpi-bin libopenmpi-dev) for data-parallel training with mpirun and
+# its tests. It is optional: nothing is linked against it (libmpi is opened at run time only by
+# a process mpirun or srun started), so without it everything but `mpirun … stgcn train` works and
+# the MPI tests skip. STGCN_SKIP_MPI=1 skips installing it.
 # Sourced by scripts/run and scripts/test; safe to run repeatedly.
 set -euo pipefail
 
@@ -16,6 +20,16 @@ fi
 
 missing=()
 if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0 '; then missing+=(libopenblas0); fi
+
+if [[ "${STGCN_SKIP_MPI:-0}" != 1 ]]; then
+    if ! command -v mpirun >/dev/null 2>&1 || ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libmpi\.so\.40 '; then
+        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+            missing+=(openmpi-bin libopenmpi-dev)
+        else
+            echo "swift-stgcn: Open MPI not found; mpirun training and its tests need it (e.g. sudo apt-get install openmpi-bin libopenmpi-dev)" >&2
+        fi
+    fi
+fi
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

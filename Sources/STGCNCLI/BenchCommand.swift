@@ -9,10 +9,15 @@ import Darwin
 #endif
 
 /// `stgcn bench`: throughput, memory and GFLOP/s of inference and training, in this process.
+/// Under `mpirun`/`srun`, `--mode train` measures data-parallel training: `--batch` is the
+/// global batch, split over the ranks, and the gradient all-reduce is timed.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure inference and training throughput, peak memory and GFLOP/s (build with -c release).")
+        abstract: "Measure inference and training throughput, peak memory and GFLOP/s (build with -c release).",
+        discussion: """
+        Under mpirun or srun it measures data-parallel training only: --batch is the global batch         (split over the ranks), clips/s counts the whole job, and the gradient all-reduce time per         step, the all-reduce latency and bandwidth are reported. Rank 0 prints.
+        """)
 
     enum Preset: String, ExpressibleByArgument, CaseIterable {
         case ntu, kinetics
@@ -34,7 +39,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Frames per clip (default 300).")
     var frames: Int = 300
 
-    @Option(help: "Threads for BLAS (default: all cores).")
+    @Option(help: "Threads for BLAS (default: all cores; under MPI, the cores shared by this machine's ranks).")
     var threads: Int?
 
     @Option(help: "Timed repetitions; the median is reported.")
@@ -59,6 +64,13 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try DistributedSession.start()
+        try DistributedSession.run(communicator, command: "bench") {
+            if let communicator { try distributed(communicator) } else { try measureAll() }
+        }
+    }
+
+    func measureAll() throws {
         try CLIError.requireBLAS()
         if let threads { Parallel.setWorkerCount(threads) }
         let roof = Self.measureGemmRoof()
