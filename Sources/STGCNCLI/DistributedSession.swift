@@ -17,6 +17,9 @@ enum DistributedSession {
         }
     }
 
+    /// How long a rank other than 0 waits before reporting its error and ending the job.
+    static let reportPause: TimeInterval = 2
+
     /// Runs `body`; in an MPI job an error on any rank prints one line naming the rank and the
     /// cause and ends the whole job (`MPI_Abort`), so no rank waits forever for the others.
     /// Exit codes (an interrupted run's 130/143) pass through on every rank alike.
@@ -28,6 +31,10 @@ enum DistributedSession {
             communicator.finalize()
             throw exit
         } catch {
+            // An error every rank hits (ranks that disagree, a diverged loss) is reported once, by
+            // rank 0, whose abort ends the others during this pause; an error of one rank alone is
+            // reported by it after the pause.
+            if communicator.rank != 0 { Thread.sleep(forTimeInterval: reportPause) }
             communicator.abort("stgcn \(command): rank \(communicator.rank) of \(communicator.size): \(error)")
         }
         communicator.finalize()
