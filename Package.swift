@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "InputLimits", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
         .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "InputLimits", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
-        .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph"]),
+        .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph", "SkeletonFormats"]),
         .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]
