@@ -1,3 +1,4 @@
+import SeededRandom
 import Foundation
 
 /// A deterministic generator of skeleton action clips: the built-in training set.
@@ -136,10 +137,10 @@ public struct SyntheticActions: Sendable {
     /// Writes one clip, (3, T, V, 2), into `out` (which is zero).
     func render(_ action: SyntheticActionClass, index: Int, frames: Int, split: Split, layout: Layout, into out: UnsafeMutableBufferPointer<Float>) {
         let subjectID = Self.subject(index: index, split: split)
-        var random = SplitMixRandom(keys: seed, 0xC11F, UInt64(action.rawValue), UInt64(index), split == .train ? 1 : 2)
-        var subjectRandom = SplitMixRandom(keys: seed, 0x5B1E, UInt64(subjectID))
+        var random = SplitMix64(keys: seed, 0xC11F, UInt64(action.rawValue), UInt64(index), split == .train ? 1 : 2)
+        var subjectRandom = SplitMix64(keys: seed, 0x5B1E, UInt64(subjectID))
         let body = BodyShape(random: &subjectRandom)
-        var partnerRandom = SplitMixRandom(keys: seed, 0x5B1E, UInt64(subjectID), 0x2)
+        var partnerRandom = SplitMix64(keys: seed, 0x5B1E, UInt64(subjectID), 0x2)
         let partner = BodyShape(random: &partnerRandom)
         let style = MotionStyle(for: action, random: &random)
         let personCount = action.isTwoPerson ? 2 : 1
