@@ -1,5 +1,5 @@
-import SeededRandom
 import Foundation
+import SeededRandom
 import SkeletonFormats
 
 /// The options of the official `feeder.Feeder` (`feeder/feeder.py` of yysijie/st-gcn), with

@@ -1,5 +1,5 @@
-import SeededRandom
 import Foundation
+import SeededRandom
 
 /// A 3-vector for the synthetic-body kinematics.
 struct Vec3: Sendable {

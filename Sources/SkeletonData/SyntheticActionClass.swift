@@ -1,5 +1,5 @@
-import SeededRandom
 import Foundation
+import SeededRandom
 
 /// The motion classes of `SyntheticActions`, in label order.
 public enum SyntheticActionClass: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
