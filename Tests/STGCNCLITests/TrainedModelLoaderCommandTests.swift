@@ -128,4 +128,50 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.error)
         XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("epoch3_model.safetensors").path))
     }
+
+    /// `stgcn bench -c` measures the config's model class: a two-stream config runs both
+    /// streams (twice the single-stream FLOPs per clip).
+    func testBenchMeasuresTheConfigsModelClass() throws {
+        func measure(_ model: String) throws -> JSONValue {
+            let config = try writeConfig(model: model, name: "\(model).yaml")
+            let result = try CommandRunner.run(["bench", "-c", config.path, "--mode", "infer", "--batch", "1", "--frames", "8",
+                                                "--repeats", "1", "--warmup", "0", "--json"])
+            XCTAssertEqual(result.status, 0, result.error)
+            let line = try XCTUnwrap(result.output.split(separator: "\n").last.map(String.init))
+            return try JSONReader.parse(line)
+        }
+        let single = try measure("net.st_gcn.Model"), twoStream = try measure("net.st_gcn_twostream.Model")
+        XCTAssertEqual(try twoStream.member("model").string(field: "model"), "net.st_gcn_twostream.Model")
+        XCTAssertGreaterThan(try twoStream.member("clips_per_second").double(field: "clips_per_second"), 0)
+        let singleFlops = try single.member("gflop_per_clip").double(field: "gflop_per_clip")
+        XCTAssertEqual(try twoStream.member("gflop_per_clip").double(field: "gflop_per_clip"), 2 * singleFlops, accuracy: 1e-9)
+    }
+
+    /// `stgcn convert` validates a two-stream checkpoint against the two-stream model (from the
+    /// config's `model:`, or from its keys with `--layout`), and fine-tuning to another class
+    /// count drops both streams' classifiers.
+    func testConvertValidatesTwoStreamCheckpoints() throws {
+        let network = try TwoStreamNetwork(configuration: ModelConfiguration(classCount: 4, layout: .openpose))
+        network.initializeWeights(seed: 3)
+        let weights = folder.appendingPathComponent("two-stream.safetensors")
+        try network.saveWeights(to: weights)
+        let config = try writeConfig(model: "net.st_gcn_twostream.Model")
+        let out = folder.appendingPathComponent("out.pt")
+        let viaConfig = try CommandRunner.run(["convert", weights.path, out.path, "-c", config.path])
+        XCTAssertEqual(viaConfig.status, 0, viaConfig.error)
+        // Every tensor loads; the graph buffers (A) are rebuilt from the config, as for one stream.
+        XCTAssertTrue(viaConfig.output.contains("loaded 342, unused 2 (motion_stream.A, origin_stream.A), missing 0"), viaConfig.output)
+
+        let fineTune = try CommandRunner.run(["convert", weights.path, folder.appendingPathComponent("ft.safetensors").path,
+                                              "--layout", "openpose", "--num-class", "7"])
+        XCTAssertEqual(fineTune.status, 0, fineTune.error)
+        XCTAssertTrue(fineTune.output.contains("checkpoint has 4 classes, model 7"), fineTune.output)
+        let kept = try SafetensorsFile(contentsOf: folder.appendingPathComponent("ft.safetensors")).tensors.keys
+        XCTAssertFalse(kept.contains { $0.contains("fcn.") }, "both classifiers dropped")
+        XCTAssertTrue(kept.contains("motion_stream.data_bn.weight"))
+
+        let single = try writeConfig(model: "net.st_gcn.Model", name: "single.yaml")
+        let wrong = try CommandRunner.run(["convert", weights.path, out.path, "-c", single.path])
+        XCTAssertNotEqual(wrong.status, 0, "a two-stream checkpoint does not validate against the single-stream model")
+    }
 }
