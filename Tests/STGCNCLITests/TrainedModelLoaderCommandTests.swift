@@ -62,11 +62,14 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.error.contains("set `model: net.st_gcn_twostream.Model`"), wrong.error)
 
-        // ONNX export covers the official single-stream model; the two-stream one is refused by name.
+        // ONNX export writes the two-stream graph (onnxruntime checks its logits in scripts/check-onnx).
         let onnx = try CommandRunner.run(["export-onnx", "-c", config.path, "--weights", weights.path,
-                                          "--output", folder.appendingPathComponent("m.onnx").path])
-        XCTAssertNotEqual(onnx.status, 0)
-        XCTAssertTrue(onnx.error.contains("export-onnx exports net.st_gcn.Model only"), onnx.error)
+                                          "--output", folder.appendingPathComponent("m.onnx").path, "--frames", "12"])
+        XCTAssertEqual(onnx.status, 0, onnx.error)
+        let tooShort = try CommandRunner.run(["export-onnx", "-c", config.path, "--weights", weights.path,
+                                              "--output", folder.appendingPathComponent("short.onnx").path, "--frames", "2"])
+        XCTAssertNotEqual(tooShort.status, 0)
+        XCTAssertTrue(tooShort.error.contains("at least 3"), tooShort.error)
     }
 
     /// A training checkpoint (weights plus `optimizer.momentum.*`) loads in `infer` and
