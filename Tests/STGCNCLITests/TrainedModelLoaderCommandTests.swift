@@ -177,4 +177,38 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
         let wrong = try CommandRunner.run(["convert", weights.path, out.path, "-c", single.path])
         XCTAssertNotEqual(wrong.status, 0, "a two-stream checkpoint does not validate against the single-stream model")
     }
+
+    /// The ablation variants come through `model_args.variant` in every command that builds a
+    /// model: `infer` gives the variant's own logits from its weights, and `bench -c` runs it.
+    func testAblationVariantsThroughModelArgs() throws {
+        let (input, tensor) = try writeInput(shape: [2, 3, 10, 18, 2])
+        for variant in [ModelVariant.distanceTied, .localConvolution, .baselineTCN] {
+            let strategy: PartitionStrategy = variant == .distanceTied ? .distance : .spatial
+            let network = try STGCNNetwork(configuration: ModelConfiguration(classCount: 4, layout: .openpose, strategy: strategy,
+                                                                             edgeImportanceWeighting: variant.usesGraph, variant: variant))
+            network.initializeWeights(seed: 9)
+            let weights = folder.appendingPathComponent("\(variant.rawValue).safetensors")
+            try network.saveWeights(to: weights)
+            let config = folder.appendingPathComponent("\(variant.rawValue).yaml")
+            try String(contentsOf: try writeConfig(model: "net.st_gcn.Model"), encoding: .utf8)
+                .replacingOccurrences(of: "model_args:\n", with: "model_args:\n  variant: \(variant.rawValue)\n")
+                .replacingOccurrences(of: "strategy: 'spatial'", with: "strategy: '\(strategy.rawValue)'")
+                .replacingOccurrences(of: "edge_importance_weighting: True", with: "edge_importance_weighting: \(variant.usesGraph ? "True" : "False")")
+                .write(to: config, atomically: true, encoding: .utf8)
+            let output = folder.appendingPathComponent("\(variant.rawValue).npy")
+            let infer = try CommandRunner.run(["infer", "-c", config.path, "--weights", weights.path,
+                                               "--input", input.path, "--output", output.path])
+            XCTAssertEqual(infer.status, 0, "\(variant): \(infer.error)")
+            let expected = network.infer(tensor).scalars
+            for (a, b) in zip(try Npy.read(contentsOf: output).floatValues(), expected) {
+                XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b)), "\(variant)")
+            }
+            if variant == .localConvolution {
+                let bench = try CommandRunner.run(["bench", "-c", config.path, "--mode", "train", "--batch", "1",
+                                                   "--frames", "8", "--repeats", "1", "--warmup", "0"])
+                XCTAssertEqual(bench.status, 0, bench.error)
+                XCTAssertTrue(bench.output.contains("local_convolution"), bench.output)
+            }
+        }
+    }
 }
