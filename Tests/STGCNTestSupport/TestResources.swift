@@ -4,7 +4,8 @@ import XCTest
 /// Small files committed with the tests (`Tests/STGCNTestSupport/Resources`), shared by every
 /// test target. `Resources/pyskl` holds synthetic numpy/PySKL pickles written by real numpy
 /// (`scripts/make-pyskl-test-pickles.py`, which documents the values they hold);
-/// `Resources/float64-reference` holds the float64 run of the parity fixture's procedure.
+/// `Resources/float64-reference` holds the float64 run of the parity fixture's procedure;
+/// `Resources/lockstep` a 12-iteration PyTorch training run replayed by `LockStepTrainingTests`.
 public enum TestResources {
     /// The resources folder in the built bundle.
     public static var root: URL {
@@ -27,6 +28,17 @@ public enum TestResources {
         let url = root.appendingPathComponent("float64-reference").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
             XCTFail("test resource \(url.path) is missing (run bench/float64_reference.py)")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return url
+    }
+
+    /// `Resources/lockstep/<name>`: 16 clips and the official model's 12-iteration PyTorch
+    /// training run on them (`bench/lockstep_reference.py`); fails the test (and throws) when missing.
+    public static func lockStep(_ name: String) throws -> URL {
+        let url = root.appendingPathComponent("lockstep").appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            XCTFail("test resource \(url.path) is missing (run bench/lockstep_reference.py)")
             throw CocoaError(.fileNoSuchFile)
         }
         return url
