@@ -19,18 +19,21 @@ extension BenchCommand {
             print("MPI: \(communicator.size) ranks started by \(communicator.launch.launcher); global batch \(globalBatch)")
             print("preset    ranks threads  batch   clips/s   ms/batch   wait ms   all-reduce ms   gradient MB")
         }
-        for preset in preset.map({ [$0] }) ?? Preset.allCases {
-            try measureDistributed(preset: preset, globalBatch: globalBatch, communicator: communicator)
+        for subject in try subjects() {
+            try measureDistributed(subject, globalBatch: globalBatch, communicator: communicator)
         }
     }
 
-    func measureDistributed(preset: Preset, globalBatch: Int, communicator: MPICommunicator) throws {
-        let configuration = modelConfiguration(preset)
-        let network = try STGCNNetwork(configuration: configuration)
+    func measureDistributed(_ subject: Subject, globalBatch: Int, communicator: MPICommunicator) throws {
+        let configuration = subject.model
+        let network: any ActionRecognitionModel
+        do { network = try subject.architecture.makeModel(configuration: configuration) } catch {
+            throw CLIError("\(config ?? subject.name): \(error.description)")
+        }
         network.initializeWeights(seed: 1)
-        network.temporalConvolutionAlgorithm = temporalAlgorithm
+        for stream in Self.streams(of: network) { stream.temporalConvolutionAlgorithm = temporalAlgorithm }
         let shard = BatchShard.range(count: globalBatch, rank: communicator.rank, size: communicator.size)
-        let shape = [shard.count, 3, frames, configuration.layout.jointCount, 2]
+        let shape = [shard.count, configuration.inputChannels, frames, configuration.layout.jointCount, 2]
         var generator = SeededGenerator(seed: 2 &+ UInt64(communicator.rank))
         let input = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextUniform() - 0.5 })
         let labels = shard.map { $0 % configuration.classCount }
@@ -42,7 +45,7 @@ extension BenchCommand {
         var waitSeconds = 0.0
         func step() {
             network.zeroGradients()
-            let logits = network.forward(input, training: true)
+            let logits = network.forward(input, mode: .training)
             network.backward(CrossEntropy.lossSumAndGradient(logits: logits, labels: labels, averagingOver: globalBatch).gradient)
             let arrived = DispatchTime.now().uptimeNanoseconds
             communicator.barrier()
@@ -74,17 +77,19 @@ extension BenchCommand {
         // t(S) ≈ α + S/β for two ranks (ring or recursive doubling: one exchange of S).
         let bandwidth = Double(bytes) / max(full - latency, 1e-12)
         if json {
-            let object: [String: Any] = [
-                "preset": preset.rawValue, "mode": "train", "ranks": communicator.size, "threads_per_rank": Parallel.workerCount,
-                "global_batch": globalBatch, "frames": frames, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
-                "allreduce_seconds_per_step": allReduce, "wait_seconds_per_step": wait, "gradient_bytes": bytes, "allreduce_latency_seconds": latency,
-                "allreduce_gradient_seconds": full, "allreduce_bandwidth_bytes_per_second": bandwidth, "repeats": repeats,
-                "launcher": communicator.launch.launcher,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let object: JSONValue = .object([
+                "preset": .string(subject.name), "model": .string(subject.architecture.rawValue), "mode": .string("train"),
+                "ranks": .integer(communicator.size), "threads_per_rank": .integer(Parallel.workerCount),
+                "global_batch": .integer(globalBatch), "frames": .integer(frames),
+                "clips_per_second": .number(clipsPerSecond), "seconds_per_batch": .number(median),
+                "allreduce_seconds_per_step": .number(allReduce), "wait_seconds_per_step": .number(wait),
+                "gradient_bytes": .integer(bytes), "allreduce_latency_seconds": .number(latency),
+                "allreduce_gradient_seconds": .number(full), "allreduce_bandwidth_bytes_per_second": .number(bandwidth),
+                "repeats": .integer(repeats), "launcher": .string(communicator.launch.launcher),
+            ])
+            print(JSONWriting.text(object, sortedKeys: true))
         } else {
-            print(String(format: "%-9@ %5d %7d %6d %9.2f %10.1f %9.1f %15.2f %13.1f", preset.rawValue, communicator.size,
+            print(String(format: "%-9@ %5d %7d %6d %9.2f %10.1f %9.1f %15.2f %13.1f", subject.name, communicator.size,
                          Parallel.workerCount, globalBatch, clipsPerSecond, median * 1000, wait * 1000, allReduce * 1000,
                          Double(bytes) / 1e6))
             if communicator.size > 1 {

@@ -86,6 +86,9 @@ public final class Trainer {
     public var replicaCheckInterval: Int?
     /// Sums the gradients over the processes; nil in a one-process run.
     public let gradientReduction: GradientAllReduce?
+    /// Called after every optimizer step with (epoch, batch, the batch's mean loss): lock-step
+    /// comparisons with other trainers, custom progress.
+    public var onBatchTrained: ((_ epoch: Int, _ batch: Int, _ loss: Float) -> Void)?
     /// Where the run stands.
     public private(set) var state: TrainingState
     /// The most recent evaluation, for the report.
@@ -226,6 +229,7 @@ public final class Trainer {
                 state.batch = b + 1
                 state.seconds = secondsBefore + Date().timeIntervalSince(started)
                 progress.batchDone(samples: globalCount, loss: Double(loss), learningRate: Double(learningRate))
+                onBatchTrained?(epoch, b, loss)
             }
             try requireFiniteState(epoch: epoch, afterBatch: batches.count - 1)
             let exactRate = configuration.baseLearningRate * pow(0.1, Double(configuration.steps.filter { epoch >= $0 }.count))
@@ -311,7 +315,7 @@ public final class Trainer {
     /// Non-finite numbers are written as strings (`TrainingJSON`).
     func writeMetrics() throws {
         guard communicator.isLeader else { return }
-        let text = try TrainingJSON.metricsLines(state.history, file: files.metrics.path)
+        let text = TrainingJSON.metricsLines(state.history)
         try writeWorkFile(Data(text.utf8), to: files.metrics)
     }
 
