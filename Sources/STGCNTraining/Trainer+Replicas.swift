@@ -54,4 +54,23 @@ extension Trainer {
             throw .mismatch("the weights of the \(communicator.size) processes differ after epoch \(epoch), batch \(batch) (replica check)")
         }
     }
+
+    /// Without `sync_bn` each process's batch norms move their running statistics towards their
+    /// own shard's statistics; this replaces them by their mean over the processes after every
+    /// step, so every process evaluates and saves the same buffers. (For the running mean that is
+    /// exactly the average of the global batch's means; for the variance, the mean of the shards'
+    /// variances. PyTorch DDP instead copies rank 0's buffers to the others.)
+    func averageRunningStatistics() {
+        let buffers = network.namedBuffers().map(\.buffer).filter { !$0.isCounter }
+        var flat: [Float] = []
+        flat.reserveCapacity(buffers.reduce(0) { $0 + $1.value.count })
+        for buffer in buffers { flat += buffer.value }
+        flat.withUnsafeMutableBufferPointer { communicator.sum($0) }
+        let scale = 1 / Float(communicator.size)
+        var offset = 0
+        for buffer in buffers {
+            for i in 0..<buffer.value.count { buffer.value[i] = flat[offset + i] * scale }
+            offset += buffer.value.count
+        }
+    }
 }

@@ -220,6 +220,7 @@ public final class Trainer {
                 network.backward(gradient)
                 gradientReduction?.reduce(with: communicator)
                 optimizer.step()
+                if communicator.size > 1 && !configuration.syncBatchNorm { averageRunningStatistics() }
                 state.correct += Int(totals[1])
                 if let interval = replicaCheckInterval, interval > 0, (b + 1) % interval == 0 {
                     try requireIdenticalWeights(epoch: epoch, afterBatch: b)
