@@ -4,7 +4,7 @@ import PackageDescription
 /// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
 ///
 /// Target layering (lower targets never import higher ones):
-/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCNAblation`
+/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNStreaming`, `STGCNTraining` → `STGCNAblation`
 /// → `STGCN` (umbrella) → `STGCNCLI`.
 /// `SkeletonFormats` needs no other target; `SkeletonGraph` only `InputLimits` (the size limits on untrusted input).
 let package = Package(
@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SkeletonGraph", targets: ["SkeletonGraph"]),
         .library(name: "InputLimits", targets: ["InputLimits"]),
         .library(name: "SkeletonData", targets: ["SkeletonData"]),
+        .library(name: "STGCNStreaming", targets: ["STGCNStreaming"]),
         .executable(name: "stgcn", targets: ["STGCNCLI"]),
     ],
     dependencies: [
@@ -49,11 +50,13 @@ let package = Package(
             name: "STGCNTraining",
             dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "InputLimits", "Yams"]
         ),
+        // Live recognition: tracking, windows, the stream engine, timelines.
+        .target(name: "STGCNStreaming", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonData", "InputLimits"]),
         // The paper's ablation study (Table 1): every variant trained by the shared Trainer.
         .target(name: "STGCNAblation", dependencies: ["STGCNTraining", "STGCNModel", "SkeletonFormats", "SkeletonGraph"]),
         .target(
             name: "STGCN",
-            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation"]
+            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation", "STGCNStreaming"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -69,6 +72,7 @@ let package = Package(
         .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "InputLimits", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
         .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph"]),
         .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
+        .testTarget(name: "STGCNStreamingTests", dependencies: ["STGCNStreaming", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]
 )

@@ -8,3 +8,4 @@
 @_exported import STGCNONNX
 @_exported import STGCNTraining
 @_exported import STGCNAblation
+@_exported import STGCNStreaming

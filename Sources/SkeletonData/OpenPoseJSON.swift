@@ -139,15 +139,7 @@ public struct OpenPoseSequence: Sendable, Hashable {
         for (t, people) in frames.enumerated() {
             for (m, keypoints) in people.prefix(personsIn).enumerated() {
                 for v in 0..<18 {
-                    var x = keypoints[3 * v], y = keypoints[3 * v + 1]
-                    let c = keypoints[3 * v + 2]
-                    if case let .imageSize(width, height, centered) = normalization {
-                        x /= width
-                        y /= height
-                        if centered {
-                            if c == 0 { x = 0; y = 0 } else { x -= 0.5; y -= 0.5 }
-                        }
-                    }
+                    let (x, y, c) = normalization.normalized(x: keypoints[3 * v], y: keypoints[3 * v + 1], score: keypoints[3 * v + 2])
                     all[0, t, v, m] = Float(x)
                     all[1, t, v, m] = Float(y)
                     all[2, t, v, m] = Float(c)
