@@ -135,19 +135,19 @@ struct BenchCommand: ParsableCommand {
         let gflops = perClip * clipsPerSecond / 1e9
         let rss = Self.peakResidentBytes()
         if json {
-            let object: [String: Any] = [
-                "preset": preset.rawValue, "mode": mode.rawValue, "batch": batchSize, "frames": frames,
-                "threads": Parallel.workerCount, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
-                "gflop_per_clip": perClip / 1e9, "gflops": gflops, "roof_gflops": roof, "fraction_of_roof": gflops / roof,
-                "peak_rss_bytes": rss, "blas": BLAS.backendDescription, "repeats": repeats,
-                "fp32_peak_gflops": peak.gflops, "fp32_peak_isa": peak.instructionSet,
-                "fraction_of_peak": gflops / peak.gflops, "roof_fraction_of_peak": roof / peak.gflops,
-                "blas_core": (try? BLASRuntime.status().core) ?? "", "cpu": CPUFeatures.current.description,
-                "cpu_seconds_per_batch": cpuPerBatch, "clips_per_cpu_second": Double(batchSize) / cpuPerBatch,
-                "temporal_algorithm": temporalAlgorithm.rawValue,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let object: JSONValue = .object([
+                "preset": .string(preset.rawValue), "mode": .string(mode.rawValue), "batch": .integer(batchSize),
+                "frames": .integer(frames), "threads": .integer(Parallel.workerCount), "clips_per_second": .number(clipsPerSecond),
+                "seconds_per_batch": .number(median), "gflop_per_clip": .number(perClip / 1e9), "gflops": .number(gflops),
+                "roof_gflops": .number(roof), "fraction_of_roof": .number(gflops / roof), "peak_rss_bytes": .integer(rss),
+                "blas": .string(BLAS.backendDescription), "repeats": .integer(repeats),
+                "fp32_peak_gflops": .number(peak.gflops), "fp32_peak_isa": .string(peak.instructionSet),
+                "fraction_of_peak": .number(gflops / peak.gflops), "roof_fraction_of_peak": .number(roof / peak.gflops),
+                "blas_core": .string((try? BLASRuntime.status().core) ?? ""), "cpu": .string(CPUFeatures.current.description),
+                "cpu_seconds_per_batch": .number(cpuPerBatch), "clips_per_cpu_second": .number(Double(batchSize) / cpuPerBatch),
+                "temporal_algorithm": .string(temporalAlgorithm.rawValue),
+            ])
+            print(JSONWriting.text(object, sortedKeys: true))
         } else {
             print(String(format: "%-9@ %-6@ %5d %9.2f %10.1f %9.1f %7.1f%% %8.2f GB", preset.rawValue, mode.rawValue,
                          batchSize, clipsPerSecond, median * 1000, gflops, 100 * gflops / roof, Double(rss) / 1e9))

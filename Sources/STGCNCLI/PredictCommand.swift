@@ -71,10 +71,11 @@ struct PredictCommand: ParsableCommand {
             let ranked = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(top)
             func name(_ index: Int) -> String { names.flatMap { index < $0.count ? $0[index] : nil } ?? "class \(index)" }
             if json {
-                let items = ranked.enumerated().map { rank, index in
-                    "{\"rank\":\(rank + 1),\"class\":\(index),\"label\":\(JSONWriting.stringLiteral(name(index))),\"probability\":\(String(format: "%.6f", row[index]))}"
+                let items: [JSONValue] = ranked.enumerated().map { rank, index in
+                    .object(["rank": .integer(rank + 1), "class": .integer(index), "label": .string(name(index)),
+                             "probability": .number((Double(row[index]) * 1e6).rounded() / 1e6)])
                 }
-                print("{\"input\":\(JSONWriting.stringLiteral(input)),\"sample\":\(sample),\"top\":[\(items.joined(separator: ","))]}")
+                print(JSONWriting.text(.object(["input": .string(input), "sample": .integer(sample), "top": .array(items)])))
             } else {
                 print(count > 1 ? "\(input) [sample \(sample)]:" : "\(input):")
                 for (rank, index) in ranked.enumerated() {

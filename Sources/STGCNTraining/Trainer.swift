@@ -265,7 +265,7 @@ public final class Trainer {
     /// Rewrites `metrics.jsonl` from the history (so a resumed run's file matches its checkpoint).
     /// Non-finite numbers are written as strings (`TrainingJSON`).
     func writeMetrics() throws {
-        let text = try TrainingJSON.metricsLines(state.history, file: files.metrics.path)
+        let text = TrainingJSON.metricsLines(state.history)
         try writeWorkFile(Data(text.utf8), to: files.metrics)
     }
 
