@@ -5,7 +5,7 @@ import STGCN
 extension PredictCommand {
     /// The recording, mapped onto the model's layout and tracked as `stream` does.
     func readRecording(model: ModelConfiguration) throws -> TrackedRecording {
-        let converter = try KeypointInput.converter(layoutName: inputLayout, imageSize: imageSize, minimumScore: minScore, model: model)
+        let converter = try KeypointInput.converter(layoutName: inputLayout ?? InputLayout.coco17.rawValue, imageSize: imageSize, minimumScore: minScore, model: model)
         let poses = try KeypointInput.recording(input, layout: converter.input)
         return TrackedRecording(poses: poses, tracking: FrameTracking(converter: converter,
                                                                         tracker: .standard(threeDimensional: converter.input.isThreeDimensional)))

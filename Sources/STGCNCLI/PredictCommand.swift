@@ -36,8 +36,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Frames to zero-pad shorter sequences to (the official 300); for a .jsonl recording, also the window: each person's last FRAMES frames.")
     var frames: Int = 300
 
-    @Option(help: ".jsonl recordings: the keypoint layout (coco17, mediapipe33, vision19, openpose18, body25, ntu25).")
-    var inputLayout: String = "coco17"
+    @Option(help: "The keypoint layout of a .jsonl recording (default coco17) or of an OpenPose-format folder written by another estimator (default: OpenPose's own): coco17, mediapipe33, vision19, openpose18, body25, ntu25.")
+    var inputLayout: String?
 
     @Option(help: ".jsonl recordings: person slots per clip, M (default: the config's test persons, else 2).")
     var persons: Int?
@@ -152,7 +152,11 @@ struct PredictCommand: ParsableCommand {
                 } else {
                     FileHandle.standardError.write(Data("warning: OpenPose coordinates used as raw pixels; pass --image-size WxH to normalize them as the official pipeline\n".utf8))
                 }
-                let sequence = try OpenPoseSequence(folder: url, normalization: normalization)
+                let layout: InputLayout?
+                do { layout = try inputLayout.map { name throws(LayoutMappingError) in try InputLayout.named(name) } } catch {
+                    throw CLIError("--input-layout: \(error.description)")
+                }
+                let sequence = try OpenPoseSequence(folder: url, normalization: normalization, inputLayout: layout)
                 if let warning = sequence.skippedFilesWarning {
                     FileHandle.standardError.write(Data("warning: \(input): \(warning)\n".utf8))
                 }

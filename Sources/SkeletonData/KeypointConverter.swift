@@ -60,26 +60,17 @@ public struct KeypointConverter: Sendable, Hashable {
         let joints = jointCount
         var result = [Float](repeating: 0, count: Self.channels * joints)
         let threeD = input.isThreeDimensional
-        let flip = input.isNormalizedWithYUp
-        func point(_ i: Int) -> (Double, Double, Double) {
-            let x = keypoints[3 * i], y = keypoints[3 * i + 1], third = keypoints[3 * i + 2]
-            if threeD { return (x, y, third) }
-            let score = third < minimumScore ? 0 : third
-            return (x, flip ? 1 - y : y, score)
-        }
-        func present(_ p: (Double, Double, Double)) -> Bool {
-            threeD ? (p.0 != 0 || p.1 != 0 || p.2 != 0) : p.2 > 0
-        }
-        for (v, source) in mapping.sources.enumerated() {
-            var p: (Double, Double, Double)
-            switch source {
-            case let .joint(i):
-                p = point(i)
-            case let .midpoint(a, b):
-                let first = point(a), second = point(b)
-                guard present(first), present(second) else { continue }
-                p = ((first.0 + second.0) / 2, (first.1 + second.1) / 2, (first.2 + second.2) / 2)
+        var prepared = keypoints
+        if !threeD {
+            // Low scores count as missing; Vision's y-up points become image coordinates.
+            for j in 0..<input.jointCount {
+                if prepared[3 * j + 2] < minimumScore { prepared[3 * j + 2] = 0 }
+                if input.isNormalizedWithYUp { prepared[3 * j + 1] = 1 - prepared[3 * j + 1] }
             }
+        }
+        let mapped = mapping.apply(prepared)
+        for v in 0..<joints {
+            var p = (mapped[3 * v], mapped[3 * v + 1], mapped[3 * v + 2])
             if !threeD {
                 if p.2 <= 0 { continue }
                 let n = normalization.normalized(x: p.0, y: p.1, score: p.2)

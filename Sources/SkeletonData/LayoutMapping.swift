@@ -65,6 +65,30 @@ public struct LayoutMapping: Sendable, Hashable {
         return sources
     }
 
+    /// One person's keypoints (`input.jointCount × 3`, joint by joint) in the model's joint order
+    /// (`model.jointCount × 3`), values unchanged: a midpoint joint averages its two sources (all
+    /// three numbers) when both are present and is zero otherwise. Present: a score above 0
+    /// (2-D), any non-zero number (3-D).
+    /// - Precondition: `keypoints.count == input.jointCount * 3`.
+    public func apply(_ keypoints: [Double]) -> [Double] {
+        precondition(keypoints.count == input.jointCount * 3, "LayoutMapping.apply: \(keypoints.count) values, expected \(input.jointCount * 3)")
+        let threeD = input.isThreeDimensional
+        func present(_ i: Int) -> Bool {
+            threeD ? (keypoints[3 * i] != 0 || keypoints[3 * i + 1] != 0 || keypoints[3 * i + 2] != 0) : keypoints[3 * i + 2] > 0
+        }
+        var result = [Double](repeating: 0, count: sources.count * 3)
+        for (v, source) in sources.enumerated() {
+            switch source {
+            case let .joint(i):
+                for k in 0..<3 { result[3 * v + k] = keypoints[3 * i + k] }
+            case let .midpoint(a, b):
+                guard present(a), present(b) else { continue }
+                for k in 0..<3 { result[3 * v + k] = (keypoints[3 * a + k] + keypoints[3 * b + k]) / 2 }
+            }
+        }
+        return result
+    }
+
     /// One row per model joint: `model index, model name ← input index(es) and name(s)`.
     public var rows: [(modelIndex: Int, modelName: String, source: String)] {
         let modelNames = model.jointNames ?? (0..<model.jointCount).map { "joint \($0)" }

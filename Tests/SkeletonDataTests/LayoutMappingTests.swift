@@ -131,3 +131,25 @@ final class LayoutMappingTests: XCTestCase {
         XCTAssertEqual(try DemoRecording.frames(), frames, "deterministic")
     }
 }
+
+/// `gendata openpose` and `predict` on OpenPose-format folders written by other estimators.
+final class OpenPoseInputLayoutTests: XCTestCase {
+    func testCOCO17FolderIsMappedLikeTheStream() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("coco-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var values: [Double] = []
+        for j in 0..<17 { values += [Double(20 * j + 3), Double(7 * j + 100), j == 3 ? 0 : 0.9] }
+        let list = values.map { String($0) }.joined(separator: ",")
+        try Data("{\"people\": [{\"pose_keypoints_2d\": [\(list)]}]}".utf8).write(to: folder.appendingPathComponent("v_000000000000_keypoints.json"))
+        let clip = try OpenPoseSequence(folder: folder, maxPersons: 1, normalization: .imageSize(width: 640, height: 480, centered: true),
+                                        inputLayout: .coco17).clip
+        let expected = try KeypointConverter(input: .coco17, model: .openpose, inputChannels: 3, imageSize: (640, 480)).convert(values)
+        for c in 0..<3 { for v in 0..<18 { XCTAssertEqual(clip[c, 0, v, 0], expected[c * 18 + v], accuracy: 1e-7, "c \(c) v \(v)") } }
+        XCTAssertNotEqual(clip[0, 0, 1, 0], 0, "neck made from the shoulders")
+        XCTAssertThrowsError(try OpenPoseSequence(folder: folder, inputLayout: .body25)) { error in
+            XCTAssertTrue("\(error)".contains("75 numbers (body25)"), "\(error)")
+        }
+        XCTAssertThrowsError(try OpenPoseSequence(folder: folder, inputLayout: .ntu25))
+    }
+}
