@@ -66,6 +66,9 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "With --demo: print the recording's input lines instead of recognising them.")
     var printRecording = false
 
+    @Flag(help: "Print the joint-by-joint table from --input-layout onto the model's layout (the config's, else openpose) and stop.")
+    var printMapping = false
+
     @Flag(help: "Measure sustained frames/s and latency (median, p95) on a synthetic crowd instead of reading input.")
     var benchmark = false
 
@@ -85,13 +88,14 @@ struct StreamCommand: ParsableCommand {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         if demo && benchmark { throw ValidationError("--demo and --benchmark cannot be combined") }
         if printRecording && !demo { throw ValidationError("--print-recording goes with --demo") }
-        if config == nil && !demo && !benchmark { throw ValidationError("give a config (-c test.yaml) and --weights, or --demo or --benchmark") }
+        if config == nil && !demo && !benchmark && !printMapping { throw ValidationError("give a config (-c test.yaml) and --weights, or --demo or --benchmark") }
         if weights != nil && config == nil { throw ValidationError("--weights needs the model's config (-c)") }
         if benchmarkRounds < 1 { throw ValidationError("--benchmark-rounds must be at least 1") }
         if !minScore.isFinite || minScore < 0 { throw ValidationError("--min-score must be a finite number ≥ 0") }
     }
 
     func run() throws {
+        if printMapping { return try printJointTable() }
         if demo && printRecording {
             for frame in try demoFrames() { print(frame.jsonLine) }
             return
@@ -152,6 +156,18 @@ struct StreamCommand: ParsableCommand {
         }
     }
 
+    /// `model joint ← input joint(s)`, one line each.
+    func printJointTable() throws {
+        let layout: SkeletonLayout
+        if let config { layout = try ConfigurationLoading.experiment(config).model.layout } else { layout = .openpose }
+        let mapping: LayoutMapping
+        do { mapping = try LayoutMapping(from: try InputLayout.named(inputLayout), to: layout) } catch {
+            throw CLIError("--input-layout \(TextSanitizing.oneLine(inputLayout)): \(error.description)")
+        }
+        print("\(mapping.input.rawValue) → \(layout.name)")
+        for row in mapping.rows { print("\(row.modelIndex) \(row.modelName) ← \(row.source)") }
+    }
+
     var inputName: String { input == "-" ? "standard input" : input }
 
     /// Reports a bad line on stderr, or stops with it under `--strict`.
@@ -190,7 +206,11 @@ struct StreamCommand: ParsableCommand {
         do { model = try TrainedModelLoader.load(experiment, configSource: config, weights: weightsURL) } catch {
             throw CLIError(error.description)
         }
-        if let labels { names = try readLabels(labels, classCount: experiment.model.classCount) }
+        if let labels {
+            names = try readLabels(labels, classCount: experiment.model.classCount)
+        } else if demo && experiment.model.classCount == SyntheticActions.classCount {
+            names = SyntheticActions.classNames   // a model trained on the synthetic actions, e.g. config/stream-demo
+        }
         return (model, names, experiment.testFrameCount, experiment.testPersonCount)
     }
 

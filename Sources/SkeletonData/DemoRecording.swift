@@ -34,9 +34,9 @@ public enum DemoRecording {
     /// The standard cast (12 s): someone waving from the start and leaving at 8 s, someone
     /// squatting from 2 s to 10 s, someone clapping from 5 s to the end.
     public static let standardCast: [Appearance] = [
-        Appearance(action: SyntheticActionClass.waveRightHand.rawValue, firstFrame: 0, frameCount: 240, offset: -0.2),
-        Appearance(action: SyntheticActionClass.squatting.rawValue, firstFrame: 60, frameCount: 240, offset: 0.02),
-        Appearance(action: SyntheticActionClass.clapping.rawValue, firstFrame: 150, frameCount: 210, offset: 0.22),
+        Appearance(action: SyntheticActionClass.waveRightHand.rawValue, firstFrame: 0, frameCount: 240, offset: -0.12),
+        Appearance(action: SyntheticActionClass.squatting.rawValue, firstFrame: 60, frameCount: 240, offset: 0),
+        Appearance(action: SyntheticActionClass.clapping.rawValue, firstFrame: 150, frameCount: 210, offset: 0.12),
     ]
 
     /// Frames per rendered action: an appearance is a run of `SyntheticActions` clips of this
