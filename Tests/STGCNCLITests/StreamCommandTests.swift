@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
 import STGCN
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `stgcn stream` and `stgcn predict` on keypoint recordings, through the real binary: the
 /// demo recording, same answer as offline, bad lines, timelines.
@@ -184,5 +187,45 @@ final class StreamCommandTests: XCTestCase {
         XCTAssertEqual(segments.first?["start"] as? Int, 0)
         XCTAssertEqual(segments.last?["end"] as? Int, 39)
         XCTAssertEqual(segments.map { $0["windows"] as? Int ?? 0 }.reduce(0, +), 4, "windows at 0, 10, 20 and 24")
+    }
+
+    /// Standard input and a FIFO, read as the lines arrive: the first prediction comes out
+    /// while the writer still holds the pipe open.
+    func testReadsStandardInputAndAFIFOAsLinesArrive() throws {
+        let lines = try demoLines(20)
+        let fifo = folder.appendingPathComponent("poses")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        for source in ["-", fifo.path] {
+            let process = Process()
+            process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("stgcn")
+            process.arguments = ["stream", "-c", config.path, "--weights", weights.path, "--input", source, "--image-size", imageSize, "--hop", "10"]
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // A stream that held its output back would block the read below: stop it after 120 s.
+            let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+            defer { watchdog.cancel() }
+            let writer = source == "-" ? input.fileHandleForWriting : try XCTUnwrap(FileHandle(forWritingAtPath: fifo.path))
+            writer.write(Data((lines.prefix(10).joined(separator: "\n") + "\n").utf8))
+            // The 10th frame completes a round: its line must arrive before we send more.
+            var received = Data()
+            while !received.contains(UInt8(ascii: "\n")) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                received.append(chunk)
+            }
+            let first = try XCTUnwrap(String(data: received, encoding: .utf8)?.split(separator: "\n").first)
+            XCTAssertTrue(first.hasPrefix("{\"frame\":9,"), "\(source): \(first)")
+            writer.write(Data((lines.dropFirst(10).joined(separator: "\n") + "\n").utf8))
+            try writer.close()
+            if source != "-" { try input.fileHandleForWriting.close() }
+            received.append(output.fileHandleForReading.readDataToEndOfFile())
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+            XCTAssertEqual(try objects(String(decoding: received, as: UTF8.self)).map { $0["frame"] as? Int }, [9, 19], source)
+        }
     }
 }
