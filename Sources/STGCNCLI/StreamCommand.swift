@@ -57,6 +57,9 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "Frames a person may be unseen before the track is dropped.")
     var trackTimeout: Int = 30
 
+    @Flag(help: "Run every window whole instead of reusing block outputs of the person's previous window (same answer; for comparison).")
+    var noReuse = false
+
     @Flag(help: "Stop at the first malformed line with a non-zero exit status instead of skipping it.")
     var strict = false
 
@@ -225,8 +228,9 @@ struct StreamCommand: ParsableCommand {
         if let matchDistance { tracker.maximumDistance = matchDistance }
         tracker.timeoutFrames = trackTimeout
         do {
-            return try StreamRecognizer(model: model, converter: converter,
-                                        settings: StreamSettings(window: window, hop: hop, persons: persons, tracker: tracker))
+            var settings = StreamSettings(window: window, hop: hop, persons: persons, tracker: tracker)
+            settings.reuseOverlappingWindows = !noReuse
+            return try StreamRecognizer(model: model, converter: converter, settings: settings)
         } catch { throw CLIError(error.description) }
     }
 
@@ -255,8 +259,8 @@ struct StreamCommand: ParsableCommand {
         }
         let window = self.window ?? 300
         if !json {
-            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads")
-            print("persons  frames/s  latency median  latency p95  rounds")
+            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : "on")")
+            print("persons  frames/s  latency median  latency p95  rounds  block positions reused")
         }
         for count in sizes {
             let crowd: (frames: [PoseFrame], layout: InputLayout)
@@ -267,16 +271,19 @@ struct StreamCommand: ParsableCommand {
                                                         model: model.configuration)
             let recognizer = try makeRecognizer(model: model, converter: converter, window: window, persons: persons)
             let result = StreamBenchmark.run(recognizer, frames: crowd.frames, persons: count)
+            let counts = recognizer.reuseCounts
+            let reusedShare = counts.reused + counts.computed > 0 ? Double(counts.reused) / Double(counts.reused + counts.computed) : 0
             let median = result.latencyQuantile(0.5) * 1000, p95 = result.latencyQuantile(0.95) * 1000
             if json {
                 print(JSONWriting.text(.object([
                     "persons": .integer(count), "window": .integer(window), "hop": .integer(hop), "threads": .integer(Parallel.workerCount),
                     "frames": .integer(result.frames), "frames_per_second": .number((result.framesPerSecond * 100).rounded() / 100),
                     "latency_median_ms": .number((median * 10).rounded() / 10), "latency_p95_ms": .number((p95 * 10).rounded() / 10),
-                    "rounds": .integer(result.roundLatencies.count),
+                    "rounds": .integer(result.roundLatencies.count), "reused_block_positions": .number((reusedShare * 1000).rounded() / 1000),
                 ])))
             } else {
-                print(String(format: "%7d  %8.1f  %11.1f ms  %8.1f ms  %6d", count, result.framesPerSecond, median, p95, result.roundLatencies.count))
+                print(String(format: "%7d  %8.1f  %11.1f ms  %8.1f ms  %6d  %20.0f%%", count, result.framesPerSecond, median, p95,
+                             result.roundLatencies.count, reusedShare * 100))
             }
         }
     }

@@ -28,6 +28,9 @@ public final class StreamRecognizer {
     /// The frame each person was first seen in (kept for the stream's life: a few bytes per person).
     private var firstSeen: [Int: Int] = [:]
     private var zeroLogits: [Float]?
+    /// One per person whose window was run in the last round (plain ST-GCN models).
+    private var evaluators: [Int: SlidingWindowEvaluator] = [:]
+    private let reusable: STGCNNetwork?
 
     /// Creates a recognizer.
     /// - Throws: `StreamError` for settings out of range or a converter whose layout or
@@ -45,7 +48,17 @@ public final class StreamRecognizer {
         self.settings = settings
         self.tracking = FrameTracking(converter: converter, tracker: settings.tracker)
         self.ring = Array(repeating: nil, count: settings.window)
+        let network = model as? STGCNNetwork
+        self.reusable = settings.reuseOverlappingWindows && network.flatMap { SlidingWindowEvaluator(network: $0) } != nil ? network : nil
     }
+
+    /// Block output positions copied from previous windows, and computed, over the stream so far
+    /// (both 0 when windows are not reused).
+    public var reuseCounts: (reused: Int, computed: Int) {
+        (evaluatorTotals.reused + evaluators.values.reduce(0) { $0 + $1.reusedPositions },
+                evaluatorTotals.computed + evaluators.values.reduce(0) { $0 + $1.computedPositions })
+    }
+    private var evaluatorTotals = (reused: 0, computed: 0)
 
     /// The live tracks.
     public var tracks: [Int: PersonTracker.Track] { tracking.tracker.tracks }
@@ -103,7 +116,7 @@ public final class StreamRecognizer {
                      person: key.person, start: key.start, end: end, joints: joints)
             }
         }
-        let logits = infer(input)
+        let logits = reusable == nil ? infer(input) : inferReusing(input, keys: keys, end: end)
         let classes = model.classCount
         if needsZero && zeroLogits == nil {
             zeroLogits = infer(Tensor(shape: [1, KeypointConverter.channels, window, joints, 1])).scalars
@@ -143,6 +156,39 @@ public final class StreamRecognizer {
                 for v in 0..<joints { out[base + v] = skeleton[c * joints + v] }
             }
         }
+    }
+
+    /// Evaluation logits of each window through its person's `SlidingWindowEvaluator`, persons
+    /// in parallel; evaluators of persons not in this round are dropped.
+    private func inferReusing(_ input: Tensor, keys: [WindowKey], end: Int) -> Tensor {
+        guard let network = reusable else { return infer(input) }
+        let classes = model.classCount
+        let perWindow = input.count / max(1, keys.count)
+        var byPerson: [Int: [Int]] = [:]
+        for (row, key) in keys.enumerated() { byPerson[key.person, default: []].append(row) }
+        let persons = byPerson.keys.sorted()
+        for (id, evaluator) in evaluators where byPerson[id] == nil {
+            evaluatorTotals.reused += evaluator.reusedPositions
+            evaluatorTotals.computed += evaluator.computedPositions
+            evaluators[id] = nil
+        }
+        let workers = persons.map { id in evaluators[id] ?? SlidingWindowEvaluator(network: network) }
+        for (id, evaluator) in zip(persons, workers) { evaluators[id] = evaluator }
+        var logits = Tensor(shape: [keys.count, classes])
+        logits.scalars.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            Parallel.forEach(persons.count) { p, _ in
+                guard let evaluator = workers[p], let rows = byPerson[persons[p]] else { return }
+                for row in rows {
+                    var shape = input.shape
+                    shape[0] = 1
+                    let window = Tensor(shape: shape, scalars: Array(input.scalars[(row * perWindow)..<((row + 1) * perWindow)]))
+                    let result = evaluator.logits(window, start: keys[row].start, frames: end - keys[row].start + 1)
+                    for k in 0..<classes { out[row * classes + k] = result[k] }
+                }
+            }
+        }
+        return logits
     }
 
     /// Evaluation logits, 16 windows at a time.

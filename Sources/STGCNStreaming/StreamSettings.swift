@@ -11,6 +11,9 @@ public struct StreamSettings: Sendable, Hashable {
     public var persons: Int
     /// Identity of persons without producer ids.
     public var tracker: PersonTracker.Settings
+    /// Reuse block outputs of a person's previous window (`SlidingWindowEvaluator`, plain
+    /// ST-GCN models only); the answer is the same up to float rounding.
+    public var reuseOverlappingWindows = true
 
     /// Creates settings.
     public init(window: Int = 300, hop: Int = 10, persons: Int = 2, tracker: PersonTracker.Settings) {

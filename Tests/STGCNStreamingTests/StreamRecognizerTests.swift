@@ -62,6 +62,7 @@ final class StreamRecognizerTests: XCTestCase {
         XCTAssertTrue(predictions.contains { $0.windowStart > 0 && $0.windowFrames == 16 }, "a full window that slid")
         XCTAssertTrue(predictions.contains { $0.windowFrames < 16 }, "a padded window")
         XCTAssertEqual(predictions.count, 1 + 2 + 2 + 3 + 3 + 2 + 2 + 1 + 1, "rounds at frames 3, 7, …, 35; persons present then")
+        XCTAssertGreaterThan(stream.reuseCounts.reused, 0, "slid windows reused block outputs")
         for prediction in predictions {
             let window = try XCTUnwrap(recording.clip(person: prediction.person, endingAt: prediction.index, window: 16, persons: 2))
             XCTAssertEqual(window.start, prediction.windowStart)
