@@ -271,8 +271,7 @@ struct StreamCommand: ParsableCommand {
                                                         model: model.configuration)
             let recognizer = try makeRecognizer(model: model, converter: converter, window: window, persons: persons)
             let result = StreamBenchmark.run(recognizer, frames: crowd.frames, persons: count)
-            let counts = recognizer.reuseCounts
-            let reusedShare = counts.reused + counts.computed > 0 ? Double(counts.reused) / Double(counts.reused + counts.computed) : 0
+            let reusedShare = result.reusedShare
             let median = result.latencyQuantile(0.5) * 1000, p95 = result.latencyQuantile(0.95) * 1000
             if json {
                 print(JSONWriting.text(.object([

@@ -8,7 +8,8 @@ import STGCNModel
 ///
 /// The first `window` frames fill every window; then `rounds · hop` frames are timed:
 /// sustained input frames per second (frames / wall time, prediction rounds included) and the
-/// latency of each round (from the frame's arrival to all its predictions being ready).
+/// latency of each round (from the frame's arrival to all its predictions being ready), and the
+/// share of block outputs reused from previous windows in those rounds.
 public enum StreamBenchmark {
     /// What one run measured.
     public struct Result: Sendable, Hashable {
@@ -20,6 +21,8 @@ public enum StreamBenchmark {
         public var framesPerSecond: Double
         /// Latency of each timed prediction round, seconds, in order.
         public var roundLatencies: [Double]
+        /// Share of block output positions copied from previous windows in the timed rounds (0 without reuse).
+        public var reusedShare: Double
 
         /// The `q`-quantile of the round latencies (nearest rank), seconds.
         public func latencyQuantile(_ q: Double) -> Double {
@@ -72,6 +75,7 @@ public enum StreamBenchmark {
         let warmUp = min(frames.count, recognizer.settings.window)
         for frame in frames[..<warmUp] { _ = recognizer.process(frame) }
         var latencies: [Double] = []
+        let before = recognizer.reuseCounts
         let start = DispatchTime.now().uptimeNanoseconds
         for frame in frames[warmUp...] {
             let predictions = recognizer.process(frame)
@@ -79,6 +83,9 @@ public enum StreamBenchmark {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let timed = frames.count - warmUp
-        return Result(persons: persons, frames: timed, framesPerSecond: seconds > 0 ? Double(timed) / seconds : 0, roundLatencies: latencies)
+        let after = recognizer.reuseCounts
+        let reused = after.reused - before.reused, computed = after.computed - before.computed
+        return Result(persons: persons, frames: timed, framesPerSecond: seconds > 0 ? Double(timed) / seconds : 0, roundLatencies: latencies,
+                      reusedShare: reused + computed > 0 ? Double(reused) / Double(reused + computed) : 0)
     }
 }

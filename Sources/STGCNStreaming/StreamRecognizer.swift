@@ -17,7 +17,9 @@ import STGCNTensor
 /// clip are the mean of the logits of its persons run alone. A round therefore runs each
 /// distinct (person, window start) once, however many clips it appears in, and the all-zero
 /// person of padded slots once per stream. With five persons present and M = 2 that is five
-/// one-person windows per round instead of five two-person clips (half the work).
+/// one-person windows per round instead of five two-person clips (half the work). For plain
+/// ST-GCN models each person's window also reuses the block outputs of that person's previous
+/// window (`SlidingWindowEvaluator`; `StreamSettings.reuseOverlappingWindows`).
 public final class StreamRecognizer {
     /// The settings.
     public let settings: StreamSettings
