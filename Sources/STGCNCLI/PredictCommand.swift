@@ -137,7 +137,7 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("\(input): input not found")
         }
         if !isDirectory.boolValue && url.pathExtension.lowercased() == "npy" {
-            return try readNpy(model: model)
+            return try InputBatch.read(input, configuration: model, acceptingSample: true)
         }
         let clip: SkeletonClip
         do {
@@ -185,27 +185,6 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("\(input): \(padded.joints) joints; layout \(model.layout.name) has \(model.layout.jointCount)")
         }
         return Tensor(shape: [1] + padded.shape, scalars: padded.values)
-    }
-
-    /// A `(C, T, V, M)` sample or an `(N, C, T, V, M)` batch.
-    func readNpy(model: ModelConfiguration) throws -> Tensor {
-        let array: NpyArray
-        do { array = try Npy.read(contentsOf: URL(fileURLWithPath: input)) } catch { throw CLIError(error.description) }
-        guard array.shape.count == 4 else { return try InputBatch.read(input, configuration: model) }
-        guard array.dtype == .float32, !array.isFortranOrder else {
-            throw CLIError("\(input): dtype \(array.dtype.descr)\(array.isFortranOrder ? ", Fortran order" : ""); expected C-order float32")
-        }
-        let shape = array.shape
-        guard shape[0] == model.inputChannels, shape[2] == model.layout.jointCount, shape[1] >= 1, shape[3] >= 1 else {
-            throw CLIError("\(input): shape \(shape); expected (C=\(model.inputChannels), T, V=\(model.layout.jointCount), M)")
-        }
-        try InferenceMemory.check(shape: [1] + shape, source: input)
-        let values: [Float]
-        do { values = try array.floatValues() } catch { throw CLIError(error.description) }
-        do { try FiniteDataCheck.requireFinite(values, shape: shape, axes: FiniteDataCheck.sampleAxes, file: input) } catch {
-            throw CLIError(error.description)
-        }
-        return Tensor(shape: [1] + shape, scalars: values)
     }
 }
 
