@@ -12,7 +12,7 @@ import STGCNTensor
 /// stay direct). The direct form, used by every other stride-1 shape, is `kernelSize`
 /// accumulating GEMMs on time-shifted views of the input (no unfolded copy). Other strides unfold the input (im2col) into a per-worker buffer and
 /// run one GEMM against the weight in PyTorch's own `(C_out, C_in·k)` layout. Samples run in
-/// parallel (see `Parallel`); with fewer samples than workers, output frames are split instead.
+/// parallel (see `WorkPlan`); with fewer samples than workers, output frames are split instead.
 public final class TemporalConvolution: ParameterContainer {
     /// Input channels.
     public let inputChannels: Int
