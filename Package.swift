@@ -4,9 +4,10 @@ import PackageDescription
 /// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
 ///
 /// Target layering (lower targets never import higher ones):
-/// `CBLASLoader`, `CCPUFeatures` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCNAblation`
+/// `CBLASLoader`, `CCPUFeatures`, `SeededRandom` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCNAblation`
 /// → `STGCN` (umbrella) → `STGCNCLI`.
-/// `SkeletonFormats` needs no other target; `SkeletonGraph` only `InputLimits` (the size limits on untrusted input).
+/// `SkeletonFormats` needs no other target; `SkeletonGraph` only `InputLimits` (the size limits on untrusted input);
+/// `SkeletonData` adds `SeededRandom`.
 let package = Package(
     name: "swift-stgcn",
     platforms: [.macOS(.v13)],
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "SkeletonGraph", targets: ["SkeletonGraph"]),
         .library(name: "InputLimits", targets: ["InputLimits"]),
         .library(name: "SkeletonData", targets: ["SkeletonData"]),
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
         .executable(name: "stgcn", targets: ["STGCNCLI"]),
     ],
     dependencies: [
@@ -30,15 +32,17 @@ let package = Package(
         ),
         // CPUID/XCR0 feature flags and register-only FMA loops (the hardware's FP32 peak).
         .target(name: "CCPUFeatures"),
+        // The seed mixer (SplitMix64) and the generator (xoshiro256**) behind every random choice.
+        .target(name: "SeededRandom"),
         .target(
             name: "STGCNTensor",
-            dependencies: [.target(name: "CBLASLoader", condition: .when(platforms: [.linux])), "CCPUFeatures"]
+            dependencies: [.target(name: "CBLASLoader", condition: .when(platforms: [.linux])), "CCPUFeatures", "SeededRandom"]
         ),
         // The size limits on untrusted input, and the memory check, in one place.
         .target(name: "InputLimits"),
         .target(name: "SkeletonFormats"),
         .target(name: "SkeletonGraph", dependencies: ["InputLimits"]),
-        .target(name: "SkeletonData", dependencies: ["SkeletonFormats", "SkeletonGraph", "InputLimits"]),
+        .target(name: "SkeletonData", dependencies: ["SkeletonFormats", "SkeletonGraph", "InputLimits", "SeededRandom"]),
         .target(
             name: "STGCNModel",
             dependencies: ["STGCNTensor", "SkeletonGraph", "SkeletonFormats", "InputLimits"]
@@ -53,7 +57,7 @@ let package = Package(
         .target(name: "STGCNAblation", dependencies: ["STGCNTraining", "STGCNModel", "SkeletonFormats", "SkeletonGraph"]),
         .target(
             name: "STGCN",
-            dependencies: ["InputLimits", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation"]
+            dependencies: ["InputLimits", "SeededRandom", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -61,13 +65,14 @@ let package = Package(
         ),
         .target(name: "STGCNTestSupport", dependencies: ["SkeletonFormats", "STGCNTensor"], path: "Tests/STGCNTestSupport",
                 resources: [.copy("Resources")]),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "STGCNTensorTests", dependencies: ["STGCNTensor"]),
         .testTarget(name: "SkeletonFormatsTests", dependencies: ["SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "SkeletonDataTests", dependencies: ["SkeletonData", "InputLimits", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
         .testTarget(name: "SkeletonGraphTests", dependencies: ["SkeletonGraph", "InputLimits", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNModelTests", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph"]),
         .testTarget(name: "STGCNTrainingTests", dependencies: ["STGCNTraining", "InputLimits", "STGCNModel", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "STGCNTestSupport"]),
-        .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph"]),
+        .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph", "SkeletonFormats"]),
         .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]

@@ -90,9 +90,9 @@ def read_safetensors(path, name):
     return np.frombuffer(raw[8 + n + begin:8 + n + end], dtype=np.float32).reshape(entry["shape"])
 
 
-def write_config(path, channels, classes, layout, strategy, importance):
+def write_config(path, channels, classes, layout, strategy, importance, model="net.st_gcn.Model"):
     with open(path, "w") as f:
-        f.write(f"""model: net.st_gcn.Model
+        f.write(f"""model: {model}
 model_args:
   in_channels: {channels}
   num_class: {classes}
@@ -197,13 +197,25 @@ def main():
              ["--dynamic-frames", "--persons", "3", "--opset", "18"], [(2, 3, 23, 18, 3), (1, 3, 50, 18, 3)]),
             ("random ntu-rgb+d/uniform, C=2, odd T", 2, "ntu-rgb+d", "uniform", 12, True,
              ["--frames", "45", "--opset", "21"], [(2, 2, 45, 25, 2)]),
+            ("two-stream openpose/spatial, dynamic T", 3, "openpose", "spatial", 6, True,
+             ["--dynamic-frames", "--opset", "17"], [(2, 3, 20, 18, 2), (1, 3, 3, 18, 2)]),
+            ("two-stream ntu-rgb+d/spatial, opset 13", 3, "ntu-rgb+d", "spatial", 5, False,
+             ["--frames", "17", "--opset", "13"], [(2, 3, 17, 25, 2)]),
         ]
         for index, (label, channels, layout, strategy, classes, importance, export, shapes) in enumerate(cases):
             rng = np.random.default_rng(2019 + index)
             config = os.path.join(folder, f"random{index}.yaml")
             weights = os.path.join(folder, f"random{index}.safetensors")
-            write_config(config, channels, classes, layout, strategy, importance)
-            write_safetensors(weights, random_state_dict(rng, channels, layout, strategy, classes, importance))
+            if label.startswith("two-stream"):
+                write_config(config, channels, classes, layout, strategy, importance, model="net.st_gcn_twostream.Model")
+                state = {}
+                for stream in ("origin_stream.", "motion_stream."):
+                    for name, tensor in random_state_dict(rng, channels, layout, strategy, classes, importance).items():
+                        state[stream + name] = tensor
+                write_safetensors(weights, state)
+            else:
+                write_config(config, channels, classes, layout, strategy, importance)
+                write_safetensors(weights, random_state_dict(rng, channels, layout, strategy, classes, importance))
             if "via .pt" in label:
                 converted = os.path.join(folder, f"random{index}.pt")
                 run([args.stgcn, "convert", weights, converted, "-c", config])

@@ -1,5 +1,6 @@
 // The umbrella module: `import STGCN` brings in every library of the package.
 @_exported import InputLimits
+@_exported import SeededRandom
 @_exported import STGCNTensor
 @_exported import SkeletonFormats
 @_exported import SkeletonGraph

@@ -4,9 +4,9 @@ import SkeletonFormats
 
 /// The ablation table with the settings that produced it, as Markdown and JSON
 /// (`ablation.md`, `ablation.json` in the work directory).
-public struct AblationReport: Sendable, Codable, Equatable {
+public struct AblationReport: Sendable, Equatable {
     /// What every variant was trained on and with.
-    public struct Setup: Sendable, Codable, Equatable {
+    public struct Setup: Sendable, Equatable {
         /// The configuration file.
         public var config: String
         /// A short description of the data (`synthetic ntu-rgb+d, 13 classes, T = 32`).
@@ -80,11 +80,27 @@ public struct AblationReport: Sendable, Codable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Pretty-printed JSON with sorted keys.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+    /// The report as JSON: `setup` and `results` (one object per row, scores inside).
+    public var json: JSONValue {
+        .object([
+            "setup": .object([
+                "config": .string(setup.config), "data": .string(setup.data), "trainSamples": .integer(setup.trainSamples),
+                "testSamples": .integer(setup.testSamples), "epochs": .integer(setup.epochs), "batchSize": .integer(setup.batchSize),
+                "baseLearningRate": .number(setup.baseLearningRate), "steps": .array(setup.steps.map { .integer($0) }),
+                "weightDecay": .number(setup.weightDecay), "seed": JSONValue(.unsignedInteger(setup.seed)),
+                "threads": .integer(setup.threads), "blas": .string(setup.blas),
+            ]),
+            "results": .array(results.map { row in
+                .object([
+                    "name": .string(row.name), "title": .string(row.title), "parameters": .integer(row.parameters),
+                    "scores": .object([
+                        "top1": .number(row.scores.top1), "top5": .number(row.scores.top5),
+                        "trainingLosses": .array(row.scores.trainingLosses.map { .number($0) }),
+                        "trainingSeconds": .number(row.scores.trainingSeconds), "evaluationSeconds": .number(row.scores.evaluationSeconds),
+                    ]),
+                ])
+            }),
+        ])
     }
 
     /// Writes `ablation.md` and `ablation.json` into `directory` (created if needed), each
@@ -92,7 +108,7 @@ public struct AblationReport: Sendable, Codable, Equatable {
     public func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try OutputFile.write(Data(markdown.utf8), to: directory.appendingPathComponent("ablation.md"))
-        try OutputFile.write(try json(), to: directory.appendingPathComponent("ablation.json"))
+        try OutputFile.write(Data((JSONWriting.text(json, sortedKeys: true) + "\n").utf8), to: directory.appendingPathComponent("ablation.json"))
     }
 
     /// `3,085,982`.

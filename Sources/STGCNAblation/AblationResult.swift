@@ -1,6 +1,6 @@
 import STGCNTraining
 /// One trained and evaluated row of the ablation table.
-public struct AblationResult: Sendable, Equatable, Codable {
+public struct AblationResult: Sendable, Equatable {
     /// The variant's name (`distance_tied`).
     public var name: String
     /// The Table 1 row it reproduces.

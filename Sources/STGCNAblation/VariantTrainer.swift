@@ -11,7 +11,7 @@ public protocol VariantTrainer {
 }
 
 /// What one trained variant scored.
-public struct VariantScores: Sendable, Equatable, Codable {
+public struct VariantScores: Sendable, Equatable {
     /// Top-1 test accuracy, 0…1.
     public var top1: Double
     /// Top-5 test accuracy, 0…1 (top-k with k = min(5, classes)).

@@ -25,6 +25,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Model and input shape: ntu (3,300,25,2; 60 classes) or kinetics (3,300,18,2; 400 classes). Default: both.")
     var preset: Preset?
 
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Measure the model of this official-format config instead of a preset: its `model:` (net.st_gcn.Model or "
+            + "net.st_gcn_twostream.Model) and `model_args` (variant, layout, classes), input (batch, in_channels, --frames, joints, 2).",
+        valueName: "config.yaml"))
+    var config: String?
+
     @Option(help: "Batch size (default: 1 and 16 for inference, 16 for training).")
     var batch: Int?
 
@@ -56,6 +62,26 @@ struct BenchCommand: ParsableCommand {
         guard repeats >= 1, warmup >= 0, frames >= 1 else { throw ValidationError("repeats ≥ 1, warmup ≥ 0, frames ≥ 1") }
         if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if config != nil && preset != nil { throw ValidationError("give either --config or --preset, not both") }
+    }
+
+    /// What one row measures: a name, the model class and its options.
+    struct Subject {
+        var name: String
+        var architecture: ModelArchitecture
+        var model: ModelConfiguration
+    }
+
+    /// The config's model, or the presets.
+    func subjects() throws -> [Subject] {
+        if let config {
+            let experiment = try ConfigurationLoading.experiment(config)
+            let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
+            return [Subject(name: name, architecture: experiment.architecture, model: experiment.model)]
+        }
+        return (preset.map { [$0] } ?? Preset.allCases).map {
+            Subject(name: $0.rawValue, architecture: .singleStream, model: modelConfiguration($0))
+        }
     }
 
     func run() throws {
@@ -70,11 +96,11 @@ struct BenchCommand: ParsableCommand {
                          peak.instructionSet, peak.threads, peak.gflops, roof, 100 * roof / peak.gflops))
             print("preset    mode   batch   clips/s   ms/batch   GFLOP/s   % roof   peak RSS")
         }
-        for preset in preset.map({ [$0] }) ?? Preset.allCases {
+        for subject in try subjects() {
             for mode in mode.map({ [$0] }) ?? Mode.allCases {
                 let batches = batch.map { [$0] } ?? (mode == .infer ? [1, 16] : [16])
                 for batchSize in batches {
-                    try measure(preset: preset, mode: mode, batchSize: batchSize, roof: roof, peak: peak)
+                    try measure(subject, mode: mode, batchSize: batchSize, roof: roof, peak: peak)
                 }
             }
         }
@@ -89,12 +115,25 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    func measure(preset: Preset, mode: Mode, batchSize: Int, roof startRoof: Double, peak: HardwarePeak.Measurement) throws {
-        let configuration = modelConfiguration(preset)
-        let network = try STGCNNetwork(configuration: configuration)
+    /// The single-stream networks that make up `model` (one, or a two-stream model's two).
+    static func streams(of model: any ActionRecognitionModel) -> [STGCNNetwork] {
+        switch model {
+        case let network as STGCNNetwork: return [network]
+        case let twoStream as TwoStreamNetwork: return [twoStream.originStream, twoStream.motionStream]
+        default: return []
+        }
+    }
+
+    func measure(_ subject: Subject, mode: Mode, batchSize: Int, roof startRoof: Double, peak: HardwarePeak.Measurement) throws {
+        let configuration = subject.model
+        let network: any ActionRecognitionModel
+        do { network = try subject.architecture.makeModel(configuration: configuration) } catch {
+            throw CLIError("\(config ?? subject.name): \(error.description)")
+        }
         network.initializeWeights(seed: 1)
-        network.temporalConvolutionAlgorithm = temporalAlgorithm
-        let shape = [batchSize, 3, frames, configuration.layout.jointCount, 2]
+        let streams = Self.streams(of: network)
+        for stream in streams { stream.temporalConvolutionAlgorithm = temporalAlgorithm }
+        let shape = [batchSize, configuration.inputChannels, frames, configuration.layout.jointCount, 2]
         var generator = SeededGenerator(seed: 2)
         let input = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextUniform() - 0.5 })
         let labels = (0..<batchSize).map { $0 % configuration.classCount }
@@ -107,13 +146,13 @@ struct BenchCommand: ParsableCommand {
                 _ = network.infer(input)
             case .train:
                 network.zeroGradients()
-                let logits = network.forward(input, training: true)
+                let logits = network.forward(input, mode: .training)
                 network.backward(CrossEntropy.lossAndGradient(logits: logits, labels: labels).gradient)
                 optimizer.step()
             }
         }
         for _ in 0..<warmup { step() }
-        network.profiler = profiler
+        for stream in streams { stream.profiler = profiler }
         var times: [Double] = []
         let cpuStart = Self.processCPUSeconds()
         for _ in 0..<repeats {
@@ -122,34 +161,37 @@ struct BenchCommand: ParsableCommand {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         let cpuPerBatch = (Self.processCPUSeconds() - cpuStart) / Double(repeats)
-        network.profiler = nil
+        for stream in streams { stream.profiler = nil }
         times.sort()
         let median = times[times.count / 2]
         // The machine's speed drifts; the larger of the roofs measured before and right after
         // this measurement keeps the fraction of roof conservative.
         let roof = max(startRoof, Self.measureGemmRoof())
-        let flops = FlopCount(configuration: configuration, subsetCount: network.graph.subsetCount,
+        let flops = FlopCount(configuration: configuration, subsetCount: streams.first?.graph.subsetCount ?? 1,
                               frames: frames, persons: 2)
-        let perClip = (mode == .infer ? 1 : 3) * flops.total
+        let perClip = (mode == .infer ? 1 : 3) * flops.total * Double(streams.count)
         let clipsPerSecond = Double(batchSize) / median
         let gflops = perClip * clipsPerSecond / 1e9
         let rss = Self.peakResidentBytes()
         if json {
-            let object: [String: Any] = [
-                "preset": preset.rawValue, "mode": mode.rawValue, "batch": batchSize, "frames": frames,
-                "threads": Parallel.workerCount, "clips_per_second": clipsPerSecond, "seconds_per_batch": median,
-                "gflop_per_clip": perClip / 1e9, "gflops": gflops, "roof_gflops": roof, "fraction_of_roof": gflops / roof,
-                "peak_rss_bytes": rss, "blas": BLAS.backendDescription, "repeats": repeats,
-                "fp32_peak_gflops": peak.gflops, "fp32_peak_isa": peak.instructionSet,
-                "fraction_of_peak": gflops / peak.gflops, "roof_fraction_of_peak": roof / peak.gflops,
-                "blas_core": (try? BLASRuntime.status().core) ?? "", "cpu": CPUFeatures.current.description,
-                "cpu_seconds_per_batch": cpuPerBatch, "clips_per_cpu_second": Double(batchSize) / cpuPerBatch,
-                "temporal_algorithm": temporalAlgorithm.rawValue,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let object: JSONValue = .object([
+                "preset": .string(subject.name), "model": .string(subject.architecture.rawValue), "mode": .string(mode.rawValue), "batch": .integer(batchSize),
+                "frames": .integer(frames), "threads": .integer(Parallel.workerCount), "clips_per_second": .number(clipsPerSecond),
+                "seconds_per_batch": .number(median), "gflop_per_clip": .number(perClip / 1e9), "gflops": .number(gflops),
+                "roof_gflops": .number(roof), "fraction_of_roof": .number(gflops / roof), "peak_rss_bytes": .integer(rss),
+                "blas": .string(BLAS.backendDescription), "repeats": .integer(repeats),
+                "fp32_peak_gflops": .number(peak.gflops), "fp32_peak_isa": .string(peak.instructionSet),
+                "fraction_of_peak": .number(gflops / peak.gflops), "roof_fraction_of_peak": .number(roof / peak.gflops),
+                "blas_core": .string((try? BLASRuntime.status().core) ?? ""), "cpu": .string(CPUFeatures.current.description),
+                "cpu_seconds_per_batch": .number(cpuPerBatch), "clips_per_cpu_second": .number(Double(batchSize) / cpuPerBatch),
+                "temporal_algorithm": .string(temporalAlgorithm.rawValue),
+            ])
+            print(JSONWriting.text(object, sortedKeys: true))
         } else {
-            print(String(format: "%-9@ %-6@ %5d %9.2f %10.1f %9.1f %7.1f%% %8.2f GB", preset.rawValue, mode.rawValue,
+            // (`%-9@` does not pad on Linux Foundation, so the columns are padded here.)
+            print(subject.name.padding(toLength: max(9, subject.name.count), withPad: " ", startingAt: 0) + " "
+                  + mode.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+                  + String(format: " %5d %9.2f %10.1f %9.1f %7.1f%% %8.2f GB",
                          batchSize, clipsPerSecond, median * 1000, gflops, 100 * gflops / roof, Double(rss) / 1e9))
         }
         if let profiler { printProfile(profiler, flops: flops, batchSize: batchSize, repeats: repeats) }

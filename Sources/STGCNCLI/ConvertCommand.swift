@@ -13,7 +13,10 @@ struct ConvertCommand: ParsableCommand {
         `module.` prefixes, drops keys by prefix (--ignore-weights, as the official ignore_weights), drops \
         fcn.* when --num-class differs from the checkpoint's classifier, and writes OUT (.safetensors, or \
         .pt/.pth that torch.load(..., weights_only=True) reads) atomically. With --config (or --layout) \
-        the result is loaded into that model first and what was loaded, unused and missing is reported.
+        the result is loaded into that model first and what was loaded, unused and missing is reported. \
+        The config's `model:` selects the class (net.st_gcn.Model or net.st_gcn_twostream.Model); with \
+        --layout, a checkpoint whose keys start with origin_stream./motion_stream. is checked against the \
+        two-stream model.
         """)
 
     @Argument(help: "The checkpoint to read: .safetensors, .pt or .pth.")
@@ -64,7 +67,7 @@ struct ConvertCommand: ParsableCommand {
         let report: WeightsConversion.Report
         do {
             (converted, report) = try WeightsConversion.convert(
-                tensors, source: input, ignoring: ignoreWeights, classCount: numClass ?? network?.configuration.classCount,
+                tensors, source: input, ignoring: ignoreWeights, classCount: numClass ?? network?.classCount,
                 validatingWith: network)
         } catch { throw CLIError("\(error)") }
 
@@ -93,11 +96,15 @@ struct ConvertCommand: ParsableCommand {
         print("wrote \(output): \(converted.count) tensors")
     }
 
-    /// The model to validate against, from `--config` or `--layout`, or nil.
-    func makeNetwork(tensors: [String: SafetensorsTensor]) throws -> STGCNNetwork? {
+    /// The model to validate against, from `--config` (its `model:` and `model_args`) or
+    /// `--layout`, or nil.
+    func makeNetwork(tensors: [String: SafetensorsTensor]) throws -> (any ActionRecognitionModel)? {
         var model: ModelConfiguration
+        let architecture: ModelArchitecture
         if let config {
-            model = try ConfigurationLoading.experiment(config).model
+            let experiment = try ConfigurationLoading.experiment(config)
+            model = experiment.model
+            architecture = experiment.architecture
             if let numClass { model.classCount = numClass }
         } else if let layout {
             let skeleton: SkeletonLayout
@@ -106,17 +113,19 @@ struct ConvertCommand: ParsableCommand {
             guard let partition = PartitionStrategy(rawValue: strategyName) else {
                 throw CLIError("unknown strategy \"\(strategyName)\"; expected uniform, distance or spatial")
             }
-            let classes = numClass ?? tensors["fcn.weight"].map { $0.shape.first ?? 0 }
-                ?? tensors["module.fcn.weight"].map { $0.shape.first ?? 0 }
+            let classifier = WeightsConversion.classifierWeightKeys.flatMap { [$0, "module." + $0] }.lazy.compactMap { tensors[$0] }.first
+            let classes = numClass ?? classifier.map { $0.shape.first ?? 0 }
             guard let classes, classes >= 1 else {
                 throw CLIError("\(input): no fcn.weight to take the class count from; pass --num-class")
             }
             model = ModelConfiguration(inputChannels: inChannels ?? 3, classCount: classes, layout: skeleton,
                                        strategy: partition)
+            let twoStream = tensors.keys.contains { $0.hasPrefix("origin_stream.") || $0.hasPrefix("module.origin_stream.") }
+            architecture = twoStream ? .twoStream : .singleStream
         } else {
             return nil
         }
-        do { return try STGCNNetwork(configuration: model) } catch {
+        do { return try architecture.makeModel(configuration: model) } catch {
             throw CLIError("\(config ?? "--layout \(layout ?? "")"): \(error.description)")
         }
     }

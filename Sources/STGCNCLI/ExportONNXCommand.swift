@@ -6,7 +6,8 @@ import STGCN
 struct ExportONNXCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-onnx",
-        abstract: "Export the evaluation-mode network to ONNX: input `input` (batch, C, T, V, M), output `logits`.")
+        abstract: "Export the evaluation-mode network to ONNX: input `input` (batch, C, T, V, M), output `logits`.",
+        discussion: "The config's `model:` selects the class: net.st_gcn.Model or net.st_gcn_twostream.Model (T ≥ 3).")
 
     @Option(name: .shortAndLong, help: "An official-format YAML config (model_args, graph_args).")
     var config: String
@@ -42,9 +43,8 @@ struct ExportONNXCommand: ParsableCommand {
         do { loaded = try TrainedModelLoader.load(experiment, configSource: config, weights: weightsURL) } catch {
             throw CLIError(error.description)
         }
-        guard let network = loaded as? STGCNNetwork else {
-            throw CLIError("\(config): export-onnx exports \(ModelArchitecture.singleStream.rawValue) only; "
-                           + "this config's model is \(experiment.architecture.rawValue)")
+        guard let network = loaded as? any ONNXExportable else {
+            throw CLIError("\(config): export-onnx cannot export \(experiment.architecture.rawValue)")
         }
         let model: ONNXModel
         do { model = try network.onnxModel(options: options) } catch { throw CLIError("\(output): \(error.description)") }

@@ -71,10 +71,11 @@ struct PredictCommand: ParsableCommand {
             let ranked = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(top)
             func name(_ index: Int) -> String { names.flatMap { index < $0.count ? $0[index] : nil } ?? "class \(index)" }
             if json {
-                let items = ranked.enumerated().map { rank, index in
-                    "{\"rank\":\(rank + 1),\"class\":\(index),\"label\":\(JSONWriting.stringLiteral(name(index))),\"probability\":\(String(format: "%.6f", row[index]))}"
+                let items: [JSONValue] = ranked.enumerated().map { rank, index in
+                    .object(["rank": .integer(rank + 1), "class": .integer(index), "label": .string(name(index)),
+                             "probability": .number((Double(row[index]) * 1e6).rounded() / 1e6)])
                 }
-                print("{\"input\":\(JSONWriting.stringLiteral(input)),\"sample\":\(sample),\"top\":[\(items.joined(separator: ","))]}")
+                print(JSONWriting.text(.object(["input": .string(input), "sample": .integer(sample), "top": .array(items)])))
             } else {
                 print(count > 1 ? "\(input) [sample \(sample)]:" : "\(input):")
                 for (rank, index) in ranked.enumerated() {
@@ -92,7 +93,7 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("\(input): input not found")
         }
         if !isDirectory.boolValue && url.pathExtension.lowercased() == "npy" {
-            return try readNpy(model: model)
+            return try InputBatch.read(input, configuration: model, acceptingSample: true)
         }
         let clip: SkeletonClip
         do {
@@ -136,27 +137,6 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("\(input): \(padded.joints) joints; layout \(model.layout.name) has \(model.layout.jointCount)")
         }
         return Tensor(shape: [1] + padded.shape, scalars: padded.values)
-    }
-
-    /// A `(C, T, V, M)` sample or an `(N, C, T, V, M)` batch.
-    func readNpy(model: ModelConfiguration) throws -> Tensor {
-        let array: NpyArray
-        do { array = try Npy.read(contentsOf: URL(fileURLWithPath: input)) } catch { throw CLIError(error.description) }
-        guard array.shape.count == 4 else { return try InputBatch.read(input, configuration: model) }
-        guard array.dtype == .float32, !array.isFortranOrder else {
-            throw CLIError("\(input): dtype \(array.dtype.descr)\(array.isFortranOrder ? ", Fortran order" : ""); expected C-order float32")
-        }
-        let shape = array.shape
-        guard shape[0] == model.inputChannels, shape[2] == model.layout.jointCount, shape[1] >= 1, shape[3] >= 1 else {
-            throw CLIError("\(input): shape \(shape); expected (C=\(model.inputChannels), T, V=\(model.layout.jointCount), M)")
-        }
-        try InferenceMemory.check(shape: [1] + shape, source: input)
-        let values: [Float]
-        do { values = try array.floatValues() } catch { throw CLIError(error.description) }
-        do { try FiniteDataCheck.requireFinite(values, shape: shape, axes: FiniteDataCheck.sampleAxes, file: input) } catch {
-            throw CLIError(error.description)
-        }
-        return Tensor(shape: [1] + shape, scalars: values)
     }
 }
 

@@ -50,7 +50,7 @@ public final class Dropout {
     }
 
     /// Entries per independently seeded piece of a mask.
-    static let chunkSize = 1 << 16
+    public static let chunkSize = 1 << 16
 
     /// The factors (0 or `1 / (1 − p)`) of a keep mask.
     static func factors(_ kept: [UInt8], probability: Float) -> [Float] {

@@ -1,3 +1,5 @@
+import STGCNModel
+
 /// Accumulates nodes and initializers for an `ONNXGraph`, naming each value after the node
 /// that produces it and sharing identical int64 shape constants.
 struct ONNXGraphBuilder {
@@ -45,5 +47,23 @@ struct ONNXGraphBuilder {
             return node("ReduceMean", name, inputs: [input, int64Vector(axes)], attributes: [keep])
         }
         return node("ReduceMean", name, inputs: [input], attributes: [ONNXAttribute("axes", .ints(axes)), keep])
+    }
+
+    /// `Slice(input, starts, ends, axes)` (ends may be `Int64.max` for "to the end", negative from the end).
+    mutating func slice(_ input: String, axis: Int64, start: Int64, end: Int64, name: String) -> String {
+        node("Slice", name, inputs: [input, int64Vector([start]), int64Vector([end]), int64Vector([axis])])
+    }
+
+    /// The finished model: input `input` `(batch, C, T, V, M)`, output `logits` `(batch, classes)`.
+    func model(name: String, configuration: ModelConfiguration, options: ONNXExportOptions,
+               description: String) throws(ONNXExportError) -> ONNXModel {
+        let framesDimension: ONNXValueInfo.Dimension = options.frames.map { .value($0) } ?? .parameter("frames")
+        let graph = ONNXGraph(
+            name: name, nodes: nodes, initializers: initializers,
+            inputs: [ONNXValueInfo(name: "input", shape: [.parameter("batch"), .value(configuration.inputChannels), framesDimension,
+                                                           .value(configuration.layout.jointCount), .value(options.persons)])],
+            outputs: [ONNXValueInfo(name: "logits", shape: [.parameter("batch"), .value(configuration.classCount)])])
+        if let problem = graph.firstDanglingReference() { throw .malformedGraph(problem) }
+        return ONNXModel(graph: graph, opsetVersion: Int64(options.opset), docString: description)
     }
 }

@@ -1,6 +1,6 @@
 import STGCNModel
 
-/// How to export an `STGCNNetwork` to ONNX.
+/// How to export a model (`STGCNNetwork`, `TwoStreamNetwork`) to ONNX.
 public struct ONNXExportOptions: Sendable, Equatable {
     /// The operator-set versions the exporter writes.
     public static let supportedOpsets: ClosedRange<Int> = 13...21
@@ -46,47 +46,46 @@ extension STGCNNetwork {
         try options.validate()
         guard configuration.variant == .stgcn else { throw .unsupportedVariant(configuration.variant.rawValue) }
         let opset = Int64(options.opset)
-        let channels = Int64(configuration.inputChannels), joints = Int64(graph.jointCount)
-        let subsets = Int64(graph.subsetCount), persons = Int64(options.persons)
         var b = ONNXGraphBuilder()
+        exportLogits(input: "input", output: "logits", prefix: "", persons: Int64(options.persons), opset: opset, builder: &b)
+        let description = "ST-GCN (yysijie/st-gcn net.st_gcn.Model), layout \(configuration.layout.name), "
+            + "strategy \(configuration.strategy.rawValue), \(configuration.classCount) classes; "
+            + "input (N, C, T, V, M), output logits (N, num_class); evaluation mode"
+        return try b.model(name: "st_gcn", configuration: configuration, options: options, description: description)
+    }
 
+    /// Appends this network's evaluation-mode graph from `input` `(N, C, T, V, M)` to `output`
+    /// `(N, classCount)`, every initializer and node name prefixed with `prefix` (the official
+    /// key names of a stream inside a larger model, such as `origin_stream.`).
+    func exportLogits(input: String, output: String, prefix: String, persons: Int64, opset: Int64,
+                      builder b: inout ONNXGraphBuilder) {
+        let channels = Int64(configuration.inputChannels), joints = Int64(graph.jointCount)
+        let subsets = Int64(graph.subsetCount)
         // data_bn: (N, C, T, V, M) → (N, M, V, C, T) → (N·M, V·C, T).
-        var x = b.transpose("input", [0, 4, 3, 1, 2], name: "data_bn.permute")
-        x = b.node("Flatten", "data_bn.flatten", inputs: [x], attributes: [ONNXAttribute("axis", .int(2))])
-        x = b.reshape(x, [0, joints * channels, -1], name: "data_bn.reshape")
-        x = batchNormalization(dataNormalization, x, key: "data_bn", builder: &b)
+        var x = b.transpose(input, [0, 4, 3, 1, 2], name: prefix + "data_bn.permute")
+        x = b.node("Flatten", prefix + "data_bn.flatten", inputs: [x], attributes: [ONNXAttribute("axis", .int(2))])
+        x = b.reshape(x, [0, joints * channels, -1], name: prefix + "data_bn.reshape")
+        x = batchNormalization(dataNormalization, x, key: prefix + "data_bn", builder: &b)
         // (N·M, V·C, T) → (N·M, V, C, T) → (N·M, C, T, V).
-        x = b.reshape(x, [0, joints, channels, -1], name: "data_bn.unflatten")
-        x = b.transpose(x, [0, 2, 3, 1], name: "data_bn.to_blocks")
+        x = b.reshape(x, [0, joints, channels, -1], name: prefix + "data_bn.unflatten")
+        x = b.transpose(x, [0, 2, 3, 1], name: prefix + "data_bn.to_blocks")
 
         for (index, block) in blocks.enumerated() {
-            x = exportBlock(block, index: index, input: x, subsets: subsets, joints: joints, builder: &b)
+            x = exportBlock(block, index: index, key: prefix + "st_gcn_networks.\(index)", input: x, subsets: subsets,
+                            joints: joints, builder: &b)
         }
 
         // Head: mean over (T, V), mean over the persons, fcn, flatten.
         let width = Int64(classifier.inputChannels)
-        x = b.reduceMean(x, axes: [2, 3], keepDimensions: true, opset: opset, name: "pool.frames_joints")
-        x = b.reshape(x, [-1, persons, width, 1, 1], name: "pool.split_persons")
-        x = b.reduceMean(x, axes: [1], keepDimensions: false, opset: opset, name: "pool.persons")
-        x = convolution(classifier, x, key: "fcn", builder: &b)
-        b.node("Flatten", "logits", inputs: [x], attributes: [ONNXAttribute("axis", .int(1))])
-
-        let framesDimension: ONNXValueInfo.Dimension = options.frames.map { .value($0) } ?? .parameter("frames")
-        let graphProto = ONNXGraph(
-            name: "st_gcn", nodes: b.nodes, initializers: b.initializers,
-            inputs: [ONNXValueInfo(name: "input", shape: [.parameter("batch"), .value(Int(channels)), framesDimension,
-                                                           .value(Int(joints)), .value(options.persons)])],
-            outputs: [ONNXValueInfo(name: "logits", shape: [.parameter("batch"), .value(configuration.classCount)])])
-        if let problem = graphProto.firstDanglingReference() { throw .malformedGraph(problem) }
-        let description = "ST-GCN (yysijie/st-gcn net.st_gcn.Model), layout \(configuration.layout.name), "
-            + "strategy \(configuration.strategy.rawValue), \(configuration.classCount) classes; "
-            + "input (N, C, T, V, M), output logits (N, num_class); evaluation mode"
-        return ONNXModel(graph: graphProto, opsetVersion: opset, docString: description)
+        x = b.reduceMean(x, axes: [2, 3], keepDimensions: true, opset: opset, name: prefix + "pool.frames_joints")
+        x = b.reshape(x, [-1, persons, width, 1, 1], name: prefix + "pool.split_persons")
+        x = b.reduceMean(x, axes: [1], keepDimensions: false, opset: opset, name: prefix + "pool.persons")
+        x = convolution(classifier, x, key: prefix + "fcn", builder: &b)
+        b.node("Flatten", output, inputs: [x], attributes: [ONNXAttribute("axis", .int(1))])
     }
 
-    private func exportBlock(_ block: STGCNBlock, index: Int, input: String, subsets: Int64, joints: Int64,
+    private func exportBlock(_ block: STGCNBlock, index: Int, key: String, input: String, subsets: Int64, joints: Int64,
                              builder b: inout ONNXGraphBuilder) -> String {
-        let key = "st_gcn_networks.\(index)"
         guard let gcn = block.graphConvolution else { preconditionFailure("only the stgcn variant is exported") }
         let outChannels = Int64(gcn.outputChannels)
         // gcn.conv: (S, C_in, T, V) → (S, K·C_out, T, V).

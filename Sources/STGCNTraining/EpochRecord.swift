@@ -1,6 +1,8 @@
+import SkeletonFormats
+
 /// What one training epoch did: one line of `metrics.jsonl`, one point of the report's curves.
 /// Non-finite numbers are written as the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (`TrainingJSON`).
-public struct EpochRecord: Codable, Sendable, Equatable {
+public struct EpochRecord: Sendable, Equatable {
     /// The epoch (0-based, as the official trainer counts).
     public var epoch: Int
     /// The learning rate used throughout the epoch.
@@ -18,9 +20,34 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     /// The evaluation after this epoch, when one ran.
     public var evaluation: EvaluationRecord?
 
-    enum CodingKeys: String, CodingKey {
-        case epoch, learningRate = "lr", trainLoss = "train_loss", trainAccuracy = "train_accuracy"
-        case trainSamples = "train_samples", seconds, clipsPerSecond = "clips_per_second", evaluation = "test"
+    /// The record as one `metrics.jsonl` object (`evaluation` under `test`, absent when none ran).
+    public var json: JSONValue {
+        var members: [JSONMember] = [
+            JSONMember(key: "epoch", value: .integer(epoch)),
+            JSONMember(key: "lr", value: .number(learningRate)),
+            JSONMember(key: "train_loss", value: .number(trainLoss)),
+            JSONMember(key: "train_accuracy", value: .number(trainAccuracy)),
+            JSONMember(key: "train_samples", value: .integer(trainSamples)),
+            JSONMember(key: "seconds", value: .number(seconds)),
+            JSONMember(key: "clips_per_second", value: .number(clipsPerSecond)),
+        ]
+        if let evaluation { members.append(JSONMember(key: "test", value: evaluation.json)) }
+        return .object(members)
+    }
+
+    /// Reads what `json` writes; `path` names the value in errors.
+    public init(json: JSONValue, path: String = "") throws(JSONAccessError) {
+        func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+        epoch = try json.member("epoch", path: path).int(field: field("epoch"))
+        learningRate = try json.member("lr", path: path).double(field: field("lr"))
+        trainLoss = try json.member("train_loss", path: path).double(field: field("train_loss"))
+        trainAccuracy = try json.member("train_accuracy", path: path).double(field: field("train_accuracy"))
+        trainSamples = try json.member("train_samples", path: path).int(field: field("train_samples"))
+        seconds = try json.member("seconds", path: path).double(field: field("seconds"))
+        clipsPerSecond = try json.member("clips_per_second", path: path).double(field: field("clips_per_second"))
+        evaluation = try json.optionalMember("test", path: path).map { (value) throws(JSONAccessError) in
+            try EvaluationRecord(json: value, path: field("test"))
+        }
     }
 
     /// A record.
@@ -38,7 +65,7 @@ public struct EpochRecord: Codable, Sendable, Equatable {
 }
 
 /// The summary of one evaluation on the test feeder.
-public struct EvaluationRecord: Codable, Sendable, Equatable {
+public struct EvaluationRecord: Sendable, Equatable {
     /// Mean cross-entropy loss.
     public var loss: Double
     /// Top-1 accuracy in [0, 1].
@@ -52,8 +79,22 @@ public struct EvaluationRecord: Codable, Sendable, Equatable {
     /// Wall-clock seconds.
     public var seconds: Double
 
-    enum CodingKeys: String, CodingKey {
-        case loss, top1, top5, meanClassAccuracy = "mean_class_accuracy", samples, seconds
+    /// The record as a JSON object.
+    public var json: JSONValue {
+        .object([
+            "loss": .number(loss), "top1": .number(top1), "top5": .number(top5),
+            "mean_class_accuracy": .number(meanClassAccuracy), "samples": .integer(samples), "seconds": .number(seconds),
+        ])
+    }
+
+    /// Reads what `json` writes; `path` names the value in errors.
+    public init(json: JSONValue, path: String) throws(JSONAccessError) {
+        loss = try json.member("loss", path: path).double(field: "\(path).loss")
+        top1 = try json.member("top1", path: path).double(field: "\(path).top1")
+        top5 = try json.member("top5", path: path).double(field: "\(path).top5")
+        meanClassAccuracy = try json.member("mean_class_accuracy", path: path).double(field: "\(path).mean_class_accuracy")
+        samples = try json.member("samples", path: path).int(field: "\(path).samples")
+        seconds = try json.member("seconds", path: path).double(field: "\(path).seconds")
     }
 
     /// A record of `metrics` measured in `seconds`.

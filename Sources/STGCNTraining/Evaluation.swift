@@ -34,17 +34,16 @@ public enum Evaluation {
 /// Independent random streams derived from a run's seed and a position, so that a run's
 /// random choices depend only on (seed, epoch, batch) and a resumed run repeats them exactly.
 public enum RunSeeds {
-    /// A 64-bit seed mixed from `seed` and `keys` (SplitMix64 finalizer over each key).
+    /// A 64-bit seed mixed from `seed` and `keys` (one `SplitMix64` step per key).
     public static func derive(_ seed: UInt64, _ keys: UInt64...) -> UInt64 {
         var state = mix(seed ^ 0x5EED_5EED_5EED_5EED)
-        for key in keys { state = mix(state ^ mix(key &+ 0x9E37_79B9_7F4A_7C15)) }
+        for key in keys { state = mix(state ^ mix(key &+ SplitMix64.increment)) }
         return state
     }
 
+    /// The first output of a `SplitMix64` stream seeded with `value`.
     static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var stream = SplitMix64(seed: value)
+        return stream.next()
     }
 }

@@ -70,6 +70,9 @@ public final class Trainer {
     public let files: WorkFiles
     /// Checked before every batch; when it returns true the run saves a checkpoint and stops.
     public var shouldStop: () -> Bool = { false }
+    /// Called after every optimizer step with (epoch, batch, the batch's mean loss): lock-step
+    /// comparisons with other trainers, custom progress.
+    public var onBatchTrained: ((_ epoch: Int, _ batch: Int, _ loss: Float) -> Void)?
     /// Where the run stands.
     public private(set) var state: TrainingState
     /// The most recent evaluation, for the report.
@@ -181,6 +184,7 @@ public final class Trainer {
                 state.batch = b + 1
                 state.seconds = secondsBefore + Date().timeIntervalSince(started)
                 progress.batchDone(samples: batch.labels.count, loss: Double(loss), learningRate: Double(learningRate))
+                onBatchTrained?(epoch, b, loss)
             }
             try requireFiniteState(epoch: epoch, afterBatch: batches.count - 1)
             let exactRate = configuration.baseLearningRate * pow(0.1, Double(configuration.steps.filter { epoch >= $0 }.count))
@@ -265,7 +269,7 @@ public final class Trainer {
     /// Rewrites `metrics.jsonl` from the history (so a resumed run's file matches its checkpoint).
     /// Non-finite numbers are written as strings (`TrainingJSON`).
     func writeMetrics() throws {
-        let text = try TrainingJSON.metricsLines(state.history, file: files.metrics.path)
+        let text = TrainingJSON.metricsLines(state.history)
         try writeWorkFile(Data(text.utf8), to: files.metrics)
     }
 

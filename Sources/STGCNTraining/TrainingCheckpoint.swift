@@ -7,7 +7,7 @@ import STGCNModel
 ///
 /// Every random choice of a run is derived from `seed` and the position (epoch, batch), so the
 /// position is the whole random state.
-public struct TrainingState: Codable, Sendable, Equatable {
+public struct TrainingState: Sendable, Equatable {
     /// The checkpoint format version.
     public var formatVersion: Int = 1
     /// The epoch in progress (or the next to start when `batch` is 0).
@@ -28,9 +28,32 @@ public struct TrainingState: Codable, Sendable, Equatable {
     /// The completed epochs.
     public var history: [EpochRecord] = []
 
-    enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", epoch, batch, seed, batchSize = "batch_size"
-        case trainSampleCount = "train_samples", lossSum = "loss_sum", correct, seen, seconds, history
+    /// The state as the JSON stored in a checkpoint's metadata.
+    public var json: JSONValue {
+        .object([
+            "format_version": .integer(formatVersion), "epoch": .integer(epoch), "batch": .integer(batch),
+            "seed": JSONValue(.unsignedInteger(seed)), "batch_size": .integer(batchSize), "train_samples": .integer(trainSampleCount),
+            "loss_sum": .number(lossSum), "correct": .integer(correct), "seen": .integer(seen), "seconds": .number(seconds),
+            "history": .array(history.map(\.json)),
+        ])
+    }
+
+    /// Reads what `json` writes.
+    public init(json: JSONValue) throws(JSONAccessError) {
+        formatVersion = try json.member("format_version").int(field: "format_version")
+        epoch = try json.member("epoch").int(field: "epoch")
+        batch = try json.member("batch").int(field: "batch")
+        seed = try json.member("seed").uint64(field: "seed")
+        batchSize = try json.member("batch_size").int(field: "batch_size")
+        trainSampleCount = try json.member("train_samples").int(field: "train_samples")
+        lossSum = try json.member("loss_sum").double(field: "loss_sum")
+        correct = try json.member("correct").int(field: "correct")
+        seen = try json.member("seen").int(field: "seen")
+        seconds = try json.member("seconds").double(field: "seconds")
+        history = []
+        for (index, record) in try json.member("history").arrayElements(field: "history").enumerated() {
+            history.append(try EpochRecord(json: record, path: "history[\(index)]"))
+        }
     }
 
     /// A state at the start of `epoch`.
@@ -66,12 +89,7 @@ public enum TrainingCheckpoint {
         for (name, buffer) in optimizer.momentumBuffers {
             tensors[momentumPrefix + name] = SafetensorsTensor(float32: buffer, shape: shapes[name] ?? [buffer.count])
         }
-        let json: String
-        do {
-            json = String(decoding: try TrainingJSON.encoder().encode(state), as: UTF8.self)
-        } catch {
-            throw .unreadable(file: url.path, reason: "cannot encode the training state: \(error)")
-        }
+        let json = JSONWriting.text(state.json, sortedKeys: true)
         do {
             try SafetensorsFile.write(tensors, metadata: ["format": "stgcn-training-checkpoint", stateKey: json], to: url)
         } catch {
@@ -90,9 +108,9 @@ public enum TrainingCheckpoint {
         }
         let state: TrainingState
         do {
-            state = try TrainingJSON.decoder().decode(TrainingState.self, from: Data(json.utf8))
+            state = try TrainingJSON.decode(json, source: stateKey) { (value) throws(JSONAccessError) in try TrainingState(json: value) }
         } catch {
-            throw .unreadable(file: url.path, reason: "the training state is malformed: \(error)")
+            throw .unreadable(file: url.path, reason: "the training state is malformed: \(error.description)")
         }
         guard state.formatVersion == 1 else {
             throw .unreadable(file: url.path, reason: "format version \(state.formatVersion); this build reads version 1")

@@ -30,13 +30,7 @@ public struct TrainingDataSet {
             let test = try configuration.testFeeder.map { try open($0) }
             return TrainingDataSet(train: train, test: test, classNames: nil, notes: notes)
         case .synthetic:
-            let layout: SyntheticActions.Layout
-            switch model.layout.name {
-            case SyntheticActions.Layout.ntuRGBD.rawValue: layout = .ntuRGBD
-            case SyntheticActions.Layout.openpose.rawValue: layout = .openpose
-            default:
-                throw TrainingError.mismatch("the synthetic feeder makes ntu-rgb+d or openpose clips; model_args.graph_args.layout is \(model.layout.name)")
-            }
+            let layout = try syntheticLayout(for: model)
             guard model.inputChannels == 3 else {
                 throw TrainingError.mismatch("the synthetic feeder makes 3 channels; model_args.in_channels is \(model.inputChannels)")
             }
@@ -57,9 +51,16 @@ public struct TrainingDataSet {
             try check(arguments, key: "test_feeder_args", model: model, notes: &notes)
             return try open(arguments)
         case .synthetic:
-            let layout: SyntheticActions.Layout = model.layout.name == "openpose" ? .openpose : .ntuRGBD
-            return try synthetic(arguments, split: .test, layout: layout)
+            return try synthetic(arguments, split: .test, layout: try syntheticLayout(for: model))
         }
+    }
+
+    /// The synthetic clips' layout for `model`, or an error naming the model's layout.
+    static func syntheticLayout(for model: ModelConfiguration) throws(TrainingError) -> SyntheticActions.Layout {
+        guard let layout = SyntheticActions.Layout(for: model.layout) else {
+            throw .mismatch("the synthetic feeder makes ntu-rgb+d or openpose clips; model_args.graph_args.layout is \(model.layout.name)")
+        }
+        return layout
     }
 
     static func synthetic(_ arguments: FeederArguments, split: SyntheticActions.Split, layout: SyntheticActions.Layout) throws -> Feeder {
@@ -68,11 +69,11 @@ public struct TrainingDataSet {
         let generator = SyntheticActions(seed: 0, options: options)
         let set = try generator.makeDataset(samplesPerClass: arguments.samplesPerClass, frames: arguments.frames,
                                             split: split, layout: layout)
-        let joints = layout == .ntuRGBD ? 25 : 18
+        let joints = layout.jointCount
         var data = set.data
         if arguments.center {
             centerClips(&data, count: set.labels.count, frames: arguments.frames, joints: joints,
-                        coordinates: layout == .ntuRGBD ? 3 : 2, centerJoint: layout == .ntuRGBD ? 20 : 1)
+                        coordinates: layout.coordinateCount, centerJoint: layout.centerJoint)
         }
         if arguments.persons == 1 {
             data = stride(from: 0, to: data.count, by: 2).map { data[$0] }  // M is the innermost axis

@@ -53,18 +53,25 @@ public enum WeightsConversion {
         }
     }
 
+    /// The classifier's key prefixes: `fcn.` of a single-stream model, each stream's `fcn.` of a
+    /// two-stream one.
+    public static let classifierPrefixes = ["fcn.", "origin_stream.fcn.", "motion_stream.fcn."]
+    /// Where the class count is read from (the classifier's weight), in order.
+    public static let classifierWeightKeys = ["fcn.weight", "origin_stream.fcn.weight"]
+
     /// Applies the conversion to `tensors` read from `source` (named in errors).
     ///
     /// - Parameters:
     ///   - ignoring: key prefixes to drop, matched after removing `module.` (as the official
     ///     `load_weights` does).
-    ///   - classCount: when given and `fcn.weight` has another number of classes, every
-    ///     `fcn.*` key is dropped (the classifier is then trained afresh).
+    ///   - classCount: when given and the classifier (`fcn.weight`, or `origin_stream.fcn.weight`
+    ///     of a two-stream model) has another number of classes, every classifier key is
+    ///     dropped (the classifier is then trained afresh).
     ///   - network: when given, the result is loaded into it strictly, except that dropped and
     ///     ignored keys may be missing; shape mismatches and unknown keys are errors.
     /// - Returns: the converted tensors and what was done.
     public static func convert(_ tensors: [String: SafetensorsTensor], source: String, ignoring prefixes: [String] = [],
-                               classCount: Int? = nil, validatingWith network: STGCNNetwork? = nil)
+                               classCount: Int? = nil, validatingWith network: (any ActionRecognitionModel)? = nil)
         throws -> (tensors: [String: SafetensorsTensor], report: Report) {
         var report = Report()
         var result: [String: SafetensorsTensor] = [:]
@@ -83,15 +90,15 @@ public enum WeightsConversion {
             }
         }
         var allowedMissing = prefixes
-        if let classCount, let classifier = result["fcn.weight"] {
+        if let classCount, let classifierKey = classifierWeightKeys.first(where: { result[$0] != nil }), let classifier = result[classifierKey] {
             guard classifier.shape.count == 4 || classifier.shape.count == 2 else {
                 throw Failure.unexpectedClassifierShape(source: source, shape: classifier.shape)
             }
             if classifier.shape[0] != classCount {
                 report.classChange = ClassChange(from: classifier.shape[0], to: classCount)
-                report.droppedForClassChange = result.keys.filter { $0.hasPrefix("fcn.") }.sorted()
+                report.droppedForClassChange = result.keys.filter { key in classifierPrefixes.contains { key.hasPrefix($0) } }.sorted()
                 for key in report.droppedForClassChange { result[key] = nil }
-                allowedMissing.append("fcn.")
+                allowedMissing.append(contentsOf: classifierPrefixes)
             }
         }
         if let network {

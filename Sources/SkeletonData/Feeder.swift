@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import SkeletonFormats
 
 /// The options of the official `feeder.Feeder` (`feeder/feeder.py` of yysijie/st-gcn), with
@@ -271,7 +272,7 @@ public final class Feeder: Sendable {
         precondition(batchSize >= 1, "Feeder.batches: batchSize must be at least 1")
         var order = Array(0..<max(0, count))
         if shuffle, order.count > 1 {
-            var random = SplitMixRandom(keys: seed, 0xFEED)
+            var random = SplitMix64(keys: seed, 0xFEED)
             for i in stride(from: order.count - 1, to: 0, by: -1) {
                 // Unbiased index in 0...i (Lemire's multiply-shift with rejection).
                 let bound = UInt64(i + 1)

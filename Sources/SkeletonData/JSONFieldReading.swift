@@ -1,4 +1,6 @@
-/// Typed access to `SimpleJSON` nodes with errors that name the file, line and field path.
+import SkeletonFormats
+
+/// Typed access to parsed JSON (`JSONReader`) with errors that name the file, line and field path.
 struct JSONFieldReader {
     let file: String
     var filter: NonFiniteFilter
@@ -9,16 +11,16 @@ struct JSONFieldReader {
     }
 
     /// Parses a document, mapping syntax errors to `SkeletonDataError.malformed`.
-    func parse(_ bytes: [UInt8]) throws(SkeletonDataError) -> SimpleJSON.Node {
+    func parse(_ bytes: [UInt8]) throws(SkeletonDataError) -> JSONValue {
         do {
-            return try SimpleJSON.parse(bytes)
+            return try JSONReader.parse(bytes)
         } catch {
-            throw .malformed(file: file, line: error.line, field: "JSON", expected: "valid JSON", found: error.message)
+            throw .malformed(file: file, line: error.line, field: "JSON", expected: "valid JSON", found: error.reason)
         }
     }
 
-    func member(_ node: SimpleJSON.Node, _ key: String, path: String) throws(SkeletonDataError) -> SimpleJSON.Node {
-        guard case .object = node.value else {
+    func member(_ node: JSONValue, _ key: String, path: String) throws(SkeletonDataError) -> JSONValue {
+        guard case .object = node.content else {
             throw .malformed(file: file, line: node.line, field: path.isEmpty ? "top level" : path, expected: "an object", found: node.typeName)
         }
         guard let child = node[key] else {
@@ -27,37 +29,37 @@ struct JSONFieldReader {
         return child
     }
 
-    func array(_ node: SimpleJSON.Node, path: String) throws(SkeletonDataError) -> [SimpleJSON.Node] {
-        guard case let .array(elements) = node.value else {
+    func array(_ node: JSONValue, path: String) throws(SkeletonDataError) -> [JSONValue] {
+        guard case let .array(elements) = node.content else {
             throw .malformed(file: file, line: node.line, field: path, expected: "an array", found: node.typeName)
         }
         return elements
     }
 
-    func integer(_ node: SimpleJSON.Node, path: String, in bounds: ClosedRange<Int>) throws(SkeletonDataError) -> Int {
-        guard case let .number(value) = node.value, value.rounded() == value, value >= Double(bounds.lowerBound), value <= Double(bounds.upperBound) else {
+    func integer(_ node: JSONValue, path: String, in bounds: ClosedRange<Int>) throws(SkeletonDataError) -> Int {
+        guard let value = node.doubleValue, value.rounded() == value, value >= Double(bounds.lowerBound), value <= Double(bounds.upperBound) else {
             throw .malformed(file: file, line: node.line, field: path, expected: "an integer in \(bounds.lowerBound)...\(bounds.upperBound)",
-                             found: Self.describe(node))
+                             found: node.briefDescription)
         }
         return Int(value)
     }
 
-    func string(_ node: SimpleJSON.Node, path: String) throws(SkeletonDataError) -> String {
-        guard case let .string(value) = node.value else {
+    func string(_ node: JSONValue, path: String) throws(SkeletonDataError) -> String {
+        guard case let .string(value) = node.content else {
             throw .malformed(file: file, line: node.line, field: path, expected: "a string", found: node.typeName)
         }
         return value
     }
 
-    func bool(_ node: SimpleJSON.Node, path: String) throws(SkeletonDataError) -> Bool {
-        guard case let .bool(value) = node.value else {
+    func bool(_ node: JSONValue, path: String) throws(SkeletonDataError) -> Bool {
+        guard case let .bool(value) = node.content else {
             throw .malformed(file: file, line: node.line, field: path, expected: "true or false", found: node.typeName)
         }
         return value
     }
 
     /// An array of exactly `count` numbers (checked against the NaN/Inf policy).
-    mutating func numbers(_ node: SimpleJSON.Node, path: String, count: Int?) throws(SkeletonDataError) -> [Double] {
+    mutating func numbers(_ node: JSONValue, path: String, count: Int?) throws(SkeletonDataError) -> [Double] {
         let elements = try array(node, path: path)
         if let count, elements.count != count {
             throw .malformed(file: file, line: node.line, field: path, expected: "\(count) numbers", found: "\(elements.count) elements")
@@ -65,17 +67,12 @@ struct JSONFieldReader {
         var values: [Double] = []
         values.reserveCapacity(elements.count)
         for (i, element) in elements.enumerated() {
-            guard case let .number(value) = element.value else {
+            guard let value = element.doubleValue else {
                 throw .malformed(file: file, line: element.line, field: "\(path)[\(i)]", expected: "a number", found: element.typeName)
             }
             values.append(try filter.check(value, line: element.line, field: "\(path)[\(i)]"))
         }
         return values
-    }
-
-    static func describe(_ node: SimpleJSON.Node) -> String {
-        if case let .number(value) = node.value { return "\(value)" }
-        return node.typeName
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// A 3-vector for the synthetic-body kinematics.
 struct Vec3: Sendable {
@@ -81,7 +82,7 @@ struct BodyShape: Sendable {
     var thigh = 0.43, shin = 0.42, foot = 0.14
 
     /// A random subject: overall scale and per-part proportions.
-    init(random: inout SplitMixRandom) {
+    init(random: inout SplitMix64) {
         let scale = random.uniform(0.86, 1.12)
         let torso = random.uniform(0.92, 1.08) * scale
         let arms = random.uniform(0.92, 1.08) * scale

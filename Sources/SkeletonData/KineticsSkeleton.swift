@@ -131,11 +131,12 @@ public struct KineticsLabel: Sendable, Hashable {
     public static func parse(bytes: [UInt8], source: String) throws(SkeletonDataError) -> [(videoID: String, label: KineticsLabel)] {
         let reader = JSONFieldReader(file: source, nonFinite: .reject)
         let root = try reader.parse(bytes)
-        guard case let .object(members) = root.value else {
+        guard case let .object(members) = root.content else {
             throw .malformed(file: source, line: root.line, field: "top level", expected: "an object {video_id: {...}}", found: root.typeName)
         }
         var result: [(videoID: String, label: KineticsLabel)] = []
-        for (key, node) in members {
+        for member in members {
+            let key = member.key, node = member.value
             let path = TextQuoting.quoted(key)
             let has = try reader.bool(try reader.member(node, "has_skeleton", path: path), path: "\(path).has_skeleton")
             let label = try reader.string(try reader.member(node, "label", path: path), path: "\(path).label")

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// The motion classes of `SyntheticActions`, in label order.
 public enum SyntheticActionClass: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
@@ -59,7 +60,7 @@ struct MotionStyle {
     var restElbow: Double
     var sway: Double
 
-    init(for action: SyntheticActionClass, random: inout SplitMixRandom) {
+    init(for action: SyntheticActionClass, random: inout SplitMix64) {
         cycles = random.uniform(action.cycleRange.lowerBound, action.cycleRange.upperBound)
         phase = random.uniform(0, 1)
         amplitude = random.uniform(0.8, 1.15)

@@ -1,4 +1,6 @@
 import Foundation
+import SeededRandom
+import SkeletonGraph
 
 /// A deterministic generator of skeleton action clips: the built-in training set.
 ///
@@ -27,6 +29,23 @@ public struct SyntheticActions: Sendable {
         case ntuRGBD = "ntu-rgb+d"
         /// 2D + score, 18 joints (`SkeletonLayout.openpose`).
         case openpose
+
+        /// The synthetic layout that makes clips for a model on `layout`, or nil when there is
+        /// none (the one place that maps a model's layout to synthetic clips; no fallback).
+        public init?(for layout: SkeletonLayout) {
+            switch layout.name {
+            case SkeletonLayout.ntuRGBD.name where layout.jointCount == 25: self = .ntuRGBD
+            case SkeletonLayout.openpose.name where layout.jointCount == 18: self = .openpose
+            default: return nil
+            }
+        }
+
+        /// Joints per person.
+        public var jointCount: Int { self == .ntuRGBD ? 25 : 18 }
+        /// Position coordinates per joint (3D for NTU, 2D for OpenPose; the third channel is then the score).
+        public var coordinateCount: Int { self == .ntuRGBD ? 3 : 2 }
+        /// The joint that centring subtracts (NTU's spine shoulder, OpenPose's neck), 0-based.
+        public var centerJoint: Int { self == .ntuRGBD ? 20 : 1 }
     }
 
     /// Generator settings.
@@ -77,7 +96,7 @@ public struct SyntheticActions: Sendable {
         }
         guard index >= 0 else { throw .invalidArgument(name: "index", value: "\(index)", expected: "at least 0") }
         guard frames >= 1 else { throw .invalidArgument(name: "frames", value: "\(frames)", expected: "at least 1") }
-        let joints = layout == .ntuRGBD ? 25 : 18
+        let joints = layout.jointCount
         var clip = SkeletonClip(channels: 3, frames: frames, joints: joints, persons: 2)
         clip.withUnsafeMutableValues { buffer in
             render(action, index: index, frames: frames, split: split, layout: layout, into: buffer)
@@ -98,7 +117,7 @@ public struct SyntheticActions: Sendable {
         guard frames >= 1 else { throw .invalidArgument(name: "frames", value: "\(frames)", expected: "at least 1") }
         let classes = Self.classCount
         let count = samplesPerClass * classes
-        let joints = layout == .ntuRGBD ? 25 : 18
+        let joints = layout.jointCount
         let clipSize = 3 * frames * joints * 2
         var data = [Float](repeating: 0, count: count * clipSize)
         var labels: [Int] = []
@@ -136,10 +155,10 @@ public struct SyntheticActions: Sendable {
     /// Writes one clip, (3, T, V, 2), into `out` (which is zero).
     func render(_ action: SyntheticActionClass, index: Int, frames: Int, split: Split, layout: Layout, into out: UnsafeMutableBufferPointer<Float>) {
         let subjectID = Self.subject(index: index, split: split)
-        var random = SplitMixRandom(keys: seed, 0xC11F, UInt64(action.rawValue), UInt64(index), split == .train ? 1 : 2)
-        var subjectRandom = SplitMixRandom(keys: seed, 0x5B1E, UInt64(subjectID))
+        var random = SplitMix64(keys: seed, 0xC11F, UInt64(action.rawValue), UInt64(index), split == .train ? 1 : 2)
+        var subjectRandom = SplitMix64(keys: seed, 0x5B1E, UInt64(subjectID))
         let body = BodyShape(random: &subjectRandom)
-        var partnerRandom = SplitMixRandom(keys: seed, 0x5B1E, UInt64(subjectID), 0x2)
+        var partnerRandom = SplitMix64(keys: seed, 0x5B1E, UInt64(subjectID), 0x2)
         let partner = BodyShape(random: &partnerRandom)
         let style = MotionStyle(for: action, random: &random)
         let personCount = action.isTwoPerson ? 2 : 1
@@ -179,7 +198,7 @@ public struct SyntheticActions: Sendable {
         }
         let scores2D = layout == .openpose ? (random.uniform(0.55, 0.75), random.uniform(0.85, 0.98)) : (1.0, 1.0)
 
-        let joints = layout == .ntuRGBD ? 25 : 18
+        let joints = layout.jointCount
         var points = [Vec3](repeating: .zero, count: Kinematics.pointCount)
         var camera = [Vec3](repeating: .zero, count: Kinematics.pointCount)
         for t in 0..<active {

@@ -33,17 +33,18 @@ enum SafetensorsHeaderReader {
         let headerBytes = [UInt8](data[(data.startIndex + 8)..<(data.startIndex + 8 + headerLength)])
         let root: JSONValue
         do {
-            root = try JSONParser.parse(headerBytes)
+            root = try JSONReader.parse(headerBytes, limits: .safetensorsHeader)
         } catch {
             throw .malformedHeader(file: file, offset: 8 + error.offset, reason: error.reason)
         }
-        guard case let .object(members) = root else {
+        guard case let .object(members) = root.content else {
             throw .malformedHeader(file: file, offset: 8, reason: "header is \(root.typeName), expected a JSON object")
         }
         let bufferSize = available - headerLength
         var entries: [Entry] = []
         var metadata: [String: String] = [:]
-        for (key, value) in members {
+        for member in members {
+            let key = member.key, value = member.value
             if key == metadataKey {
                 metadata = try readMetadata(value, file: file)
             } else {
@@ -55,12 +56,13 @@ enum SafetensorsHeaderReader {
     }
 
     private static func readMetadata(_ value: JSONValue, file: String) throws(SafetensorsError) -> [String: String] {
-        guard case let .object(members) = value else {
+        guard case let .object(members) = value.content else {
             throw .invalidEntry(file: file, key: metadataKey, reason: "is \(value.typeName), expected an object of strings")
         }
         var metadata: [String: String] = [:]
-        for (key, item) in members {
-            guard case let .string(text) = item else {
+        for member in members {
+            let key = member.key, item = member.value
+            guard case let .string(text) = item.content else {
                 throw .invalidEntry(file: file, key: metadataKey, reason: "value of \(TextSanitizing.quoted(key)) is \(item.typeName), expected a string")
             }
             metadata[key] = text
@@ -69,25 +71,25 @@ enum SafetensorsHeaderReader {
     }
 
     private static func readEntry(name: String, value: JSONValue, bufferSize: Int, file: String) throws(SafetensorsError) -> Entry {
-        guard case let .object(members) = value else {
+        guard case let .object(members) = value.content else {
             throw .invalidEntry(file: file, key: name, reason: "is \(value.typeName), expected an object with dtype, shape, data_offsets")
         }
         var fields: [String: JSONValue] = [:]
-        for (key, item) in members { fields[key] = item }
+        for member in members { fields[member.key] = member.value }
 
         guard let dtypeValue = fields["dtype"] else { throw .invalidEntry(file: file, key: name, reason: "missing \"dtype\"") }
-        guard case let .string(dtypeText) = dtypeValue else {
+        guard case let .string(dtypeText) = dtypeValue.content else {
             throw .invalidEntry(file: file, key: name, reason: "\"dtype\" is \(dtypeValue.typeName), expected a string")
         }
         guard let dtype = TensorDType(rawValue: dtypeText) else { throw .unknownDType(file: file, tensor: name, dtype: dtypeText) }
 
         guard let shapeValue = fields["shape"] else { throw .invalidEntry(file: file, key: name, reason: "missing \"shape\"") }
-        guard case let .array(shapeItems) = shapeValue else {
+        guard case let .array(shapeItems) = shapeValue.content else {
             throw .invalidEntry(file: file, key: name, reason: "\"shape\" is \(shapeValue.typeName), expected an array of non-negative integers")
         }
         var shape: [Int] = []
         for (index, item) in shapeItems.enumerated() {
-            guard case let .integer(dimension) = item, dimension >= 0, let exact = Int(exactly: dimension) else {
+            guard case let .integer(dimension) = item.content, dimension >= 0, let exact = Int(exactly: dimension) else {
                 throw .invalidEntry(file: file, key: name, reason: "\"shape\"[\(index)] is \(describe(item)), expected a non-negative integer")
             }
             shape.append(exact)
@@ -101,8 +103,8 @@ enum SafetensorsHeaderReader {
         }
 
         guard let offsetsValue = fields["data_offsets"] else { throw .invalidEntry(file: file, key: name, reason: "missing \"data_offsets\"") }
-        guard case let .array(offsetItems) = offsetsValue, offsetItems.count == 2,
-              case let .integer(rawBegin) = offsetItems[0], case let .integer(rawEnd) = offsetItems[1],
+        guard case let .array(offsetItems) = offsetsValue.content, offsetItems.count == 2,
+              case let .integer(rawBegin) = offsetItems[0].content, case let .integer(rawEnd) = offsetItems[1].content,
               rawBegin >= 0, rawEnd >= 0, let begin = Int(exactly: rawBegin), let end = Int(exactly: rawEnd)
         else {
             throw .invalidEntry(file: file, key: name, reason: "\"data_offsets\" is \(describe(offsetsValue)), expected two non-negative integers [begin, end]")
@@ -133,9 +135,9 @@ enum SafetensorsHeaderReader {
 
     /// A compact rendering of a JSON value for error messages.
     private static func describe(_ value: JSONValue) -> String {
-        switch value {
+        switch value.content {
         case let .integer(number): return String(number)
-        case let .nonInteger(text): return text
+        case let .number(number): return String(number)
         case let .string(text): return TextSanitizing.quoted(text, limit: 40)
         case let .array(items) where items.count <= 8: return "[" + items.map(describe).joined(separator: ", ") + "]"
         default: return value.typeName

@@ -135,7 +135,7 @@ final class TrainTestPredictCommandTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 130)
         let checkpoint = try SafetensorsFile(contentsOf: work.appendingPathComponent("checkpoint.safetensors"))
         let json = try XCTUnwrap(checkpoint.metadata[TrainingCheckpoint.stateKey])
-        let state = try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8))
+        let state = try TrainingState(json: try JSONReader.parse(json))
         XCTAssertGreaterThanOrEqual(state.epoch, 1, "stopped after epoch 0 finished: \(json)")
         XCTAssertEqual(state.history.count, state.epoch)
         XCTAssertTrue(try String(contentsOf: log, encoding: .utf8).contains("Interrupted by SIGINT. Continue with:"))

@@ -62,11 +62,14 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.error.contains("set `model: net.st_gcn_twostream.Model`"), wrong.error)
 
-        // ONNX export covers the official single-stream model; the two-stream one is refused by name.
+        // ONNX export writes the two-stream graph (onnxruntime checks its logits in scripts/check-onnx).
         let onnx = try CommandRunner.run(["export-onnx", "-c", config.path, "--weights", weights.path,
-                                          "--output", folder.appendingPathComponent("m.onnx").path])
-        XCTAssertNotEqual(onnx.status, 0)
-        XCTAssertTrue(onnx.error.contains("export-onnx exports net.st_gcn.Model only"), onnx.error)
+                                          "--output", folder.appendingPathComponent("m.onnx").path, "--frames", "12"])
+        XCTAssertEqual(onnx.status, 0, onnx.error)
+        let tooShort = try CommandRunner.run(["export-onnx", "-c", config.path, "--weights", weights.path,
+                                              "--output", folder.appendingPathComponent("short.onnx").path, "--frames", "2"])
+        XCTAssertNotEqual(tooShort.status, 0)
+        XCTAssertTrue(tooShort.error.contains("at least 3"), tooShort.error)
     }
 
     /// A training checkpoint (weights plus `optimizer.momentum.*`) loads in `infer` and
@@ -127,5 +130,85 @@ final class TrainedModelLoaderCommandTests: XCTestCase {
         let resumed = try CommandRunner.run(["train", "-c", config.path, "--num-epoch", "3", "--work-dir", work.path, "--resume"])
         XCTAssertEqual(resumed.status, 0, resumed.error)
         XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("epoch3_model.safetensors").path))
+    }
+
+    /// `stgcn bench -c` measures the config's model class: a two-stream config runs both
+    /// streams (twice the single-stream FLOPs per clip).
+    func testBenchMeasuresTheConfigsModelClass() throws {
+        func measure(_ model: String) throws -> JSONValue {
+            let config = try writeConfig(model: model, name: "\(model).yaml")
+            let result = try CommandRunner.run(["bench", "-c", config.path, "--mode", "infer", "--batch", "1", "--frames", "8",
+                                                "--repeats", "1", "--warmup", "0", "--json"])
+            XCTAssertEqual(result.status, 0, result.error)
+            let line = try XCTUnwrap(result.output.split(separator: "\n").last.map(String.init))
+            return try JSONReader.parse(line)
+        }
+        let single = try measure("net.st_gcn.Model"), twoStream = try measure("net.st_gcn_twostream.Model")
+        XCTAssertEqual(try twoStream.member("model").string(field: "model"), "net.st_gcn_twostream.Model")
+        XCTAssertGreaterThan(try twoStream.member("clips_per_second").double(field: "clips_per_second"), 0)
+        let singleFlops = try single.member("gflop_per_clip").double(field: "gflop_per_clip")
+        XCTAssertEqual(try twoStream.member("gflop_per_clip").double(field: "gflop_per_clip"), 2 * singleFlops, accuracy: 1e-9)
+    }
+
+    /// `stgcn convert` validates a two-stream checkpoint against the two-stream model (from the
+    /// config's `model:`, or from its keys with `--layout`), and fine-tuning to another class
+    /// count drops both streams' classifiers.
+    func testConvertValidatesTwoStreamCheckpoints() throws {
+        let network = try TwoStreamNetwork(configuration: ModelConfiguration(classCount: 4, layout: .openpose))
+        network.initializeWeights(seed: 3)
+        let weights = folder.appendingPathComponent("two-stream.safetensors")
+        try network.saveWeights(to: weights)
+        let config = try writeConfig(model: "net.st_gcn_twostream.Model")
+        let out = folder.appendingPathComponent("out.pt")
+        let viaConfig = try CommandRunner.run(["convert", weights.path, out.path, "-c", config.path])
+        XCTAssertEqual(viaConfig.status, 0, viaConfig.error)
+        // Every tensor loads; the graph buffers (A) are rebuilt from the config, as for one stream.
+        XCTAssertTrue(viaConfig.output.contains("loaded 342, unused 2 (motion_stream.A, origin_stream.A), missing 0"), viaConfig.output)
+
+        let fineTune = try CommandRunner.run(["convert", weights.path, folder.appendingPathComponent("ft.safetensors").path,
+                                              "--layout", "openpose", "--num-class", "7"])
+        XCTAssertEqual(fineTune.status, 0, fineTune.error)
+        XCTAssertTrue(fineTune.output.contains("checkpoint has 4 classes, model 7"), fineTune.output)
+        let kept = try SafetensorsFile(contentsOf: folder.appendingPathComponent("ft.safetensors")).tensors.keys
+        XCTAssertFalse(kept.contains { $0.contains("fcn.") }, "both classifiers dropped")
+        XCTAssertTrue(kept.contains("motion_stream.data_bn.weight"))
+
+        let single = try writeConfig(model: "net.st_gcn.Model", name: "single.yaml")
+        let wrong = try CommandRunner.run(["convert", weights.path, out.path, "-c", single.path])
+        XCTAssertNotEqual(wrong.status, 0, "a two-stream checkpoint does not validate against the single-stream model")
+    }
+
+    /// The ablation variants come through `model_args.variant` in every command that builds a
+    /// model: `infer` gives the variant's own logits from its weights, and `bench -c` runs it.
+    func testAblationVariantsThroughModelArgs() throws {
+        let (input, tensor) = try writeInput(shape: [2, 3, 10, 18, 2])
+        for variant in [ModelVariant.distanceTied, .localConvolution, .baselineTCN] {
+            let strategy: PartitionStrategy = variant == .distanceTied ? .distance : .spatial
+            let network = try STGCNNetwork(configuration: ModelConfiguration(classCount: 4, layout: .openpose, strategy: strategy,
+                                                                             edgeImportanceWeighting: variant.usesGraph, variant: variant))
+            network.initializeWeights(seed: 9)
+            let weights = folder.appendingPathComponent("\(variant.rawValue).safetensors")
+            try network.saveWeights(to: weights)
+            let config = folder.appendingPathComponent("\(variant.rawValue).yaml")
+            try String(contentsOf: try writeConfig(model: "net.st_gcn.Model"), encoding: .utf8)
+                .replacingOccurrences(of: "model_args:\n", with: "model_args:\n  variant: \(variant.rawValue)\n")
+                .replacingOccurrences(of: "strategy: 'spatial'", with: "strategy: '\(strategy.rawValue)'")
+                .replacingOccurrences(of: "edge_importance_weighting: True", with: "edge_importance_weighting: \(variant.usesGraph ? "True" : "False")")
+                .write(to: config, atomically: true, encoding: .utf8)
+            let output = folder.appendingPathComponent("\(variant.rawValue).npy")
+            let infer = try CommandRunner.run(["infer", "-c", config.path, "--weights", weights.path,
+                                               "--input", input.path, "--output", output.path])
+            XCTAssertEqual(infer.status, 0, "\(variant): \(infer.error)")
+            let expected = network.infer(tensor).scalars
+            for (a, b) in zip(try Npy.read(contentsOf: output).floatValues(), expected) {
+                XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b)), "\(variant)")
+            }
+            if variant == .localConvolution {
+                let bench = try CommandRunner.run(["bench", "-c", config.path, "--mode", "train", "--batch", "1",
+                                                   "--frames", "8", "--repeats", "1", "--warmup", "0"])
+                XCTAssertEqual(bench.status, 0, bench.error)
+                XCTAssertTrue(bench.output.contains("local_convolution"), bench.output)
+            }
+        }
     }
 }

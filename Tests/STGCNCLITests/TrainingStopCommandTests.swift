@@ -21,7 +21,7 @@ final class TrainingStopCommandTests: XCTestCase {
     func trainingState(_ checkpoint: URL) throws -> TrainingState {
         let file = try SafetensorsFile(contentsOf: checkpoint)
         let json = try XCTUnwrap(file.metadata[TrainingCheckpoint.stateKey])
-        return try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8))
+        return try TrainingState(json: try JSONReader.parse(json))
     }
 
     /// Every float tensor of a safetensors file, finite or not.

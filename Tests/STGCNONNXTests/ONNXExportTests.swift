@@ -36,6 +36,29 @@ final class ONNXExportTests: XCTestCase {
         XCTAssertEqual(model.graph.nodes.last?.outputs, ["logits"])
     }
 
+    /// The two-stream graph: the motion transform, each stream under its official key prefix
+    /// (the initializers are exactly the state dict's tensors, less `A`), the logits summed.
+    func testTwoStreamGraphPrefixesEachStreamAndSumsTheLogits() throws {
+        let network = try TwoStreamNetwork(configuration: ModelConfiguration(classCount: 6, layout: .openpose))
+        network.initializeWeights(seed: 5)
+        let model = try network.onnxModel(options: ONNXExportOptions(frames: 20, persons: 2, opset: 17))
+        var counts: [String: Int] = [:]
+        for node in model.graph.nodes { counts[node.opType, default: 0] += 1 }
+        XCTAssertEqual(counts["Slice"], 3)
+        XCTAssertEqual(counts["Pad"], 1)
+        XCTAssertEqual(counts["Conv"], 2 * 23)
+        XCTAssertEqual(counts["Add"], 2 * 9 + 1)
+        XCTAssertNil(model.graph.firstDanglingReference())
+        XCTAssertEqual(Set(model.graph.nodes.map(\.name)).count, model.graph.nodes.count, "node names are unique")
+        XCTAssertEqual(model.graph.nodes.last?.opType, "Add")
+        XCTAssertEqual(model.graph.nodes.last?.inputs, ["origin_stream.logits", "motion_stream.logits"])
+        let names = Set(model.graph.initializers.map(\.name))
+        for key in network.stateDict().keys where !key.hasSuffix(".A") && !key.hasSuffix("num_batches_tracked") && !key.contains("edge_importance") {
+            XCTAssertTrue(names.contains(key), "initializer \(key)")
+        }
+        XCTAssertThrowsError(try network.onnxModel(options: ONNXExportOptions(frames: 2, persons: 2, opset: 17)))
+    }
+
     func testInputsOutputsAndOpsetVariants() throws {
         let network = try makeNetwork()
         let fixed = try network.onnxModel(options: ONNXExportOptions(frames: 33, persons: 2, opset: 13))

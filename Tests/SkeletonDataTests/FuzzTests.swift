@@ -1,4 +1,5 @@
 import Foundation
+import SkeletonFormats
 import STGCNTestSupport
 import XCTest
 @testable import SkeletonData
