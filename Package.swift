@@ -4,7 +4,7 @@ import PackageDescription
 /// swift-stgcn: ST-GCN skeleton action recognition, compatible with the official PyTorch code.
 ///
 /// Target layering (lower targets never import higher ones):
-/// `CBLASLoader`, `CCPUFeatures`, `SeededRandom` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNTraining` → `STGCNAblation`,
+/// `CBLASLoader`, `CCPUFeatures`, `SeededRandom` → `STGCNTensor` → `STGCNModel` → `STGCNONNX`, `STGCNStreaming`, `STGCNTraining` → `STGCNAblation`,
 /// `STGCNDistributed` (+ `CMPILoader`) → `STGCN` (umbrella) → `STGCNCLI`.
 /// `SkeletonFormats` needs no other target; `SkeletonGraph` only `InputLimits` (the size limits on untrusted input);
 /// `SkeletonData` adds `SeededRandom`.
@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "InputLimits", targets: ["InputLimits"]),
         .library(name: "SkeletonData", targets: ["SkeletonData"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),
+        .library(name: "STGCNStreaming", targets: ["STGCNStreaming"]),
         .executable(name: "stgcn", targets: ["STGCNCLI"]),
     ],
     dependencies: [
@@ -58,13 +59,15 @@ let package = Package(
             name: "STGCNTraining",
             dependencies: ["STGCNModel", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "InputLimits", "Yams"]
         ),
+        // Live recognition: tracking, windows, the stream engine, timelines.
+        .target(name: "STGCNStreaming", dependencies: ["STGCNModel", "STGCNTensor", "SkeletonData", "InputLimits"]),
         // The paper's ablation study (Table 1): every variant trained by the shared Trainer.
         .target(name: "STGCNAblation", dependencies: ["STGCNTraining", "STGCNModel", "SkeletonFormats", "SkeletonGraph"]),
         // Data-parallel training over MPI: the TrainingCommunicator of an mpirun/srun job.
         .target(name: "STGCNDistributed", dependencies: ["CMPILoader", "STGCNTraining", "STGCNModel"]),
         .target(
             name: "STGCN",
-            dependencies: ["InputLimits", "SeededRandom", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation", "STGCNDistributed"]
+            dependencies: ["InputLimits", "SeededRandom", "STGCNTensor", "SkeletonFormats", "SkeletonGraph", "SkeletonData", "STGCNModel", "STGCNONNX", "STGCNTraining", "STGCNAblation", "STGCNStreaming", "STGCNDistributed"]
         ),
         .executableTarget(
             name: "STGCNCLI",
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(name: "STGCNAblationTests", dependencies: ["STGCNAblation", "STGCNTraining", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph", "SkeletonFormats"]),
         .testTarget(name: "STGCNDistributedTests", dependencies: ["STGCNDistributed", "STGCNTraining"]),
         .testTarget(name: "STGCNONNXTests", dependencies: ["STGCNONNX", "STGCNModel", "SkeletonGraph", "SkeletonFormats", "STGCNTestSupport"]),
+        .testTarget(name: "STGCNStreamingTests", dependencies: ["STGCNStreaming", "STGCNModel", "STGCNTensor", "SkeletonData", "SkeletonGraph"]),
         .testTarget(name: "STGCNCLITests", dependencies: ["STGCNCLI", "STGCN", "STGCNTestSupport"]),
     ]
 )

@@ -9,4 +9,5 @@
 @_exported import STGCNONNX
 @_exported import STGCNTraining
 @_exported import STGCNAblation
+@_exported import STGCNStreaming
 @_exported import STGCNDistributed

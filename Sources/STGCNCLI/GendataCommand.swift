@@ -193,6 +193,9 @@ struct GendataCommand: ParsableCommand {
         @Option(help: "Keypoint format: automatic, coco18, body25.")
         var format: String = "automatic"
 
+        @Option(help: "Keypoints from another estimator, in this layout (coco17, mediapipe33, vision19, openpose18, body25), mapped onto the 18 openpose joints (replaces --format).")
+        var inputLayout: String?
+
         @OptionGroup var common: Common
 
         func validate() throws {
@@ -215,9 +218,13 @@ struct GendataCommand: ParsableCommand {
             guard let keypoints = OpenPoseKeypointFormat(rawValue: format) else {
                 throw CLIError("--format \(format): expected one of \(OpenPoseKeypointFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            let layout: InputLayout?
+            do { layout = try inputLayout.map { name throws(LayoutMappingError) in try InputLayout.named(name) } } catch {
+                throw CLIError("--input-layout: \(error.description)")
+            }
             try GendataCommand.run({
                 try Gendata.openPose(dataPath: URL(fileURLWithPath: dataPath), labels: labels.map { URL(fileURLWithPath: $0) }, frames: frames,
-                                     longClips: common.longClips.overflow, normalization: normalization, format: keypoints)
+                                     longClips: common.longClips.overflow, normalization: normalization, format: keypoints, inputLayout: layout)
             }, common: common)
         }
     }

@@ -9,7 +9,7 @@ struct STGCNCommand: ParsableCommand {
         abstract: "Skeleton-based action recognition with ST-GCN, compatible with the official PyTorch code.",
         subcommands: [TrainCommand.self, TestCommand.self, PredictCommand.self, DemoCommand.self, InferCommand.self,
                       GraphCommand.self, BenchCommand.self, ConvertCommand.self, ExportONNXCommand.self,
-                      GendataCommand.self, AblationCommand.self],
+                      GendataCommand.self, AblationCommand.self, StreamCommand.self],
         defaultSubcommand: TrainCommand.self
     )
 

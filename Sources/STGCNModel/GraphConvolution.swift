@@ -57,54 +57,39 @@ public final class GraphConvolution: ParameterContainer {
         let (cin, cout, subsets) = (inputChannels, outputChannels, subsetCount)
         let inSize = cin * plane, stackedSize = subsets * inSize, outSize = cout * plane
         let stacked = subsets * cin
-        let workers = Parallel.workerCount
-        let pieces = samples >= workers ? 1 : (workers + samples - 1) / samples
-        // With enough samples each worker keeps one aggregation buffer; backward recomputes it.
-        let perWorker = pieces == 1
-        var buffer = [Float](unsafeUninitializedCapacity: stackedSize * (perWorker ? min(workers, samples) : samples)) {
-            _, n in n = stackedSize * (perWorker ? min(workers, samples) : samples)
-        }
-        let packed = packedWeight()
-        let effectiveBias = self.effectiveBias(graph)
-        var y = Tensor(uninitializedShape: [samples, cout, frames, joints])
-        x.scalars.withUnsafeBufferPointer { xp in
-            buffer.withUnsafeMutableBufferPointer { bp in
-                packed.withUnsafeBufferPointer { wp in
-                    effectiveBias.withUnsafeBufferPointer { ebp in
-                        y.scalars.withUnsafeMutableBufferPointer { yp in
-                            func aggregate(_ s: Int, rows: Range<Int>, into b: UnsafeMutablePointer<Float>) {
-                                graph.aggregate(xp.baseAddress! + s * inSize, rows: rows, planeStride: inSize, into: b)
-                            }
-                            func multiply(_ s: Int, columns: Range<Int>, from b: UnsafePointer<Float>) {
-                                let ys = yp.baseAddress! + s * outSize
-                                for o in 0..<cout {
-                                    Self.fillPeriodically(ys + o * plane + columns.lowerBound, count: columns.count,
-                                                          period: ebp.baseAddress! + o * joints, length: joints,
-                                                          phase: columns.lowerBound % joints)
-                                }
-                                BLAS.gemm(m: cout, n: columns.count, k: stacked, a: wp.baseAddress!, lda: stacked,
-                                          b: b + columns.lowerBound, ldb: plane, beta: 1,
-                                          c: ys + columns.lowerBound, ldc: plane)
-                            }
-                            if pieces == 1 {
-                                Parallel.forEach(samples) { s, worker in
-                                    let b = bp.baseAddress! + (perWorker ? worker : s) * stackedSize
-                                    aggregate(s, rows: 0..<(cin * frames), into: b)
-                                    multiply(s, columns: 0..<plane, from: b)
-                                }
-                            } else {
-                                Parallel.forEach(samples * pieces) { item, _ in
-                                    let s = item / pieces, piece = item % pieces, rows = cin * frames
-                                    aggregate(s, rows: (rows * piece / pieces)..<(rows * (piece + 1) / pieces),
-                                              into: bp.baseAddress! + s * stackedSize)
-                                }
-                                Parallel.forEach(samples * pieces) { item, _ in
-                                    let s = item / pieces, piece = item % pieces
-                                    multiply(s, columns: (plane * piece / pieces)..<(plane * (piece + 1) / pieces),
-                                             from: bp.baseAddress! + s * stackedSize)
-                                }
-                            }
+        let plan = WorkPlan(samples: samples, splittingUpTo: .max)
+        let y = withReadPointers(x.scalars, packedWeight(), effectiveBias(graph)) { x, weight, effectiveBias in
+            Tensor(shape: [samples, cout, frames, joints]) { y in
+                /// Rows `rows` (of C_in·T) of sample `s`'s aggregation `B_s = [x_s·A_1; …; x_s·A_K]` into `b`.
+                func aggregate(_ s: Int, rows: Range<Int>, into b: UnsafeMutablePointer<Float>) {
+                    graph.aggregate(x + s * inSize, rows: rows, planeStride: inSize, into: b)
+                }
+                /// Columns `columns` (of T·V) of `y_s = bias' + W'·B_s`.
+                func multiply(_ s: Int, columns: Range<Int>, from b: UnsafePointer<Float>) {
+                    let ys = y + s * outSize
+                    for o in 0..<cout {
+                        Self.fillPeriodically(ys + o * plane + columns.lowerBound, count: columns.count,
+                                              period: effectiveBias + o * joints, length: joints,
+                                              phase: columns.lowerBound % joints)
+                    }
+                    BLAS.gemm(m: cout, n: columns.count, k: stacked, a: weight, lda: stacked,
+                              b: b + columns.lowerBound, ldb: plane, beta: 1,
+                              c: ys + columns.lowerBound, ldc: plane)
+                }
+                if plan.splitsSamples {
+                    // The pieces of a sample share its aggregation: row pieces fill it, then column pieces use it.
+                    plan.forEach(passes: 2, bufferPerSample: stackedSize) { pass, item, b in
+                        if pass == 0 {
+                            aggregate(item.sample, rows: item.share(of: cin * frames), into: b)
+                        } else {
+                            multiply(item.sample, columns: item.share(of: plane), from: b)
                         }
+                    }
+                } else {
+                    // Each worker keeps one aggregation buffer; backward recomputes the aggregation.
+                    plan.forEach(scratchPerWorker: stackedSize) { item, b in
+                        aggregate(item.sample, rows: 0..<(cin * frames), into: b)
+                        multiply(item.sample, columns: 0..<plane, from: b)
                     }
                 }
             }
@@ -150,22 +135,18 @@ public final class GraphConvolution: ParameterContainer {
         let (cin, cout, subsets) = (inputChannels, outputChannels, subsetCount)
         let inSize = cin * plane, stackedSize = subsets * inSize, outSize = cout * plane
         let stacked = subsets * cin
-        let workers = min(Parallel.workerCount, samples)
         let packed = packedWeight()
         let entryCount = graph.count
 
         // R[o, w] = Σ_{s,t} dy[s, o, t, w]: the bias gradient and the bias part of dA need it.
         var jointSums = [Float](repeating: 0, count: cout * joints)
-        let ones = [Float](repeating: 1, count: frames)
-        dy.scalars.withUnsafeBufferPointer { gp in
-            jointSums.withUnsafeMutableBufferPointer { rp in
-                ones.withUnsafeBufferPointer { onesp in
-                    Parallel.forEach(cout) { o, _ in
-                        for s in 0..<samples {
-                            // R[o, :] += dY[s, o]ᵀ · 1, dY[s, o] being T × V.
-                            BLAS.gemv(transposeA: true, m: frames, n: joints, a: gp.baseAddress! + s * outSize + o * plane,
-                                      lda: joints, x: onesp.baseAddress!, beta: 1, y: rp.baseAddress! + o * joints)
-                        }
+        withReadPointers(dy.scalars, [Float](repeating: 1, count: frames)) { dy, ones in
+            jointSums.withUnsafeMutableBufferPointer { jointSums in
+                Parallel.forEach(cout) { o, _ in
+                    for s in 0..<samples {
+                        // R[o, :] += dY[s, o]ᵀ · 1, dY[s, o] being T × V.
+                        BLAS.gemv(transposeA: true, m: frames, n: joints, a: dy + s * outSize + o * plane,
+                                  lda: joints, x: ones, beta: 1, y: jointSums.baseAddress! + o * joints)
                     }
                 }
             }
@@ -186,65 +167,51 @@ public final class GraphConvolution: ParameterContainer {
             entryGradient[e] += sum
         }
 
-        var dx = Tensor(uninitializedShape: input.shape)
-        var partialWeight = [Float](repeating: 0, count: packed.count * workers)
-        var partialEntries = [Float](repeating: 0, count: entryCount * workers)
-        // Per worker: the recomputed aggregation B_s, then G_s = W'ᵀ·dY_s.
-        var scratch = [Float](unsafeUninitializedCapacity: 2 * stackedSize * workers) { _, n in n = 2 * stackedSize * workers }
-        dy.scalars.withUnsafeBufferPointer { gp in
-            input.scalars.withUnsafeBufferPointer { xp in
-                    packed.withUnsafeBufferPointer { wp in
-                        partialWeight.withUnsafeMutableBufferPointer { pw in
-                            partialEntries.withUnsafeMutableBufferPointer { pe in
-                                scratch.withUnsafeMutableBufferPointer { sp in
-                                    dx.scalars.withUnsafeMutableBufferPointer { dxp in
-                                        Parallel.forEach(samples) { s, worker in
-                                            let g = gp.baseAddress! + s * outSize
-                                            let bs = sp.baseAddress! + 2 * worker * stackedSize
-                                            graph.aggregate(xp.baseAddress! + s * inSize, rows: 0..<(cin * frames),
-                                                            planeStride: inSize, into: bs)
-                                            // dW' += dY_s · B_sᵀ
-                                            BLAS.gemm(transposeB: true, m: cout, n: stacked, k: plane,
-                                                      a: g, lda: plane, b: bs, ldb: plane,
-                                                      beta: 1, c: pw.baseAddress! + worker * packed.count, ldc: stacked)
-                                            // G_s = W'ᵀ · dY_s
-                                            let gs = bs + stackedSize
-                                            BLAS.gemm(transposeA: true, m: stacked, n: plane, k: cout,
-                                                      a: wp.baseAddress!, lda: stacked, b: g, ldb: plane,
-                                                      beta: 0, c: gs, ldc: plane)
-                                            graph.aggregateBackward(gs, input: xp.baseAddress! + s * inSize,
-                                                                    rows: cin * frames, planeStride: inSize,
-                                                                    inputGradient: dxp.baseAddress! + s * inSize,
-                                                                    entryGradient: pe.baseAddress! + worker * entryCount)
-                                    }
-                                }
-                            }
-                        }
-                    }
+        // Per worker: scratch for the recomputed aggregation B_s and for G_s = W'ᵀ·dY_s, and an
+        // accumulator holding dW' (packed like W') followed by the entries' dA.
+        let weightSize = packed.count
+        let dx = withReadPointers(dy.scalars, input.scalars, packed) { dy, x, weight in
+            Tensor(shape: input.shape) { dx in
+                WorkPlan(wholeSamples: samples).forEach(
+                    scratchPerWorker: 2 * stackedSize, accumulatorPerWorker: weightSize + entryCount
+                ) { item, scratch, accumulator in
+                    let s = item.sample
+                    let dys = dy + s * outSize, xs = x + s * inSize
+                    let aggregated = scratch, aggregatedGradient = scratch + stackedSize
+                    graph.aggregate(xs, rows: 0..<(cin * frames), planeStride: inSize, into: aggregated)
+                    // dW' += dY_s · B_sᵀ
+                    BLAS.gemm(transposeB: true, m: cout, n: stacked, k: plane, a: dys, lda: plane,
+                              b: aggregated, ldb: plane, beta: 1, c: accumulator, ldc: stacked)
+                    // G_s = W'ᵀ · dY_s
+                    BLAS.gemm(transposeA: true, m: stacked, n: plane, k: cout, a: weight, lda: stacked,
+                              b: dys, ldb: plane, beta: 0, c: aggregatedGradient, ldc: plane)
+                    graph.aggregateBackward(aggregatedGradient, input: xs, rows: cin * frames, planeStride: inSize,
+                                            inputGradient: dx + s * inSize, entryGradient: accumulator + weightSize)
+                } reduce: { accumulator in
+                    for e in 0..<entryCount { entryGradient[e] += accumulator[weightSize + e] }
+                    addUnpackedWeightGradient(accumulator)
                 }
             }
-        }
-        for worker in 0..<workers {
-            for e in 0..<entryCount { entryGradient[e] += partialEntries[worker * entryCount + e] }
         }
         var dAdjacency = [Float](repeating: 0, count: subsets * joints * joints)
         for e in 0..<entryCount {
             dAdjacency[(graph.subsets[e] * joints + graph.sources[e]) * joints + graph.targets[e]] = entryGradient[e]
         }
-        // Unpack W'[o, k·C_in + i] into PyTorch's W[k·C_out + o, i], summing the workers.
+        return (dx, dAdjacency)
+    }
+
+    /// Adds a gradient packed like `packedWeight` (`dW'[o, k·C_in + i]`) to `weight.gradient`
+    /// in PyTorch's layout (`dW[k·C_out + o, i]`).
+    private func addUnpackedWeightGradient(_ packed: UnsafePointer<Float>) {
+        let (subsets, outputs, inputs) = (subsetCount, outputChannels, inputChannels)
+        let stacked = subsets * inputs
         weight.gradient.withUnsafeMutableBufferPointer { g in
-            partialWeight.withUnsafeBufferPointer { pw in
-                for worker in 0..<workers {
-                    let partial = pw.baseAddress! + worker * packed.count
-                    for k in 0..<subsets {
-                        for o in 0..<cout {
-                            for i in 0..<cin { g[(k * cout + o) * cin + i] += partial[o * stacked + k * cin + i] }
-                        }
-                    }
+            for k in 0..<subsets {
+                for o in 0..<outputs {
+                    for i in 0..<inputs { g[(k * outputs + o) * inputs + i] += packed[o * stacked + k * inputs + i] }
                 }
             }
         }
-        return (dx, dAdjacency)
     }
 
     /// `W'[o, k·C_in + i] = W[k·C_out + o, i]`: one row per output channel over all subsets.

@@ -88,24 +88,17 @@ public final class LocalGraphConvolution: ParameterContainer {
             (0..<subsetCount).reduce(Float(0)) { $0 + adjacency[($1 * joints + edge.source) * joints + edge.target] }
         }
         let input = Self.jointMajor(x.scalars, samples: samples, channels: cin, frames: frames, joints: joints)
-        var output = [Float](unsafeUninitializedCapacity: joints * cout * columns) { _, n in n = joints * cout * columns }
-        input.withUnsafeBufferPointer { xp in
-            weight.value.withUnsafeBufferPointer { wp in
-                bias.value.withUnsafeBufferPointer { bp in
-                    output.withUnsafeMutableBufferPointer { yp in
-                        Parallel.forEach(joints) { w, _ in
-                            let yw = yp.baseAddress! + w * cout * columns
-                            for o in 0..<cout { (yw + o * columns).update(repeating: bp[w * cout + o], count: columns) }
-                            for e in incoming[w] {
-                                BLAS.gemm(m: cout, n: columns, k: cin, alpha: values[e],
-                                          a: wp.baseAddress! + e * cout * cin, lda: cin,
-                                          b: xp.baseAddress! + edges[e].source * cin * columns, ldb: columns,
-                                          beta: 1, c: yw, ldc: columns)
-                            }
-                        }
+        let output = withReadPointers(input, weight.value, bias.value) { x, weights, bias in
+            Tensor(shape: [joints, cout, columns]) { y in
+                Parallel.forEach(joints) { w, _ in
+                    let yw = y + w * cout * columns
+                    for o in 0..<cout { (yw + o * columns).update(repeating: bias[w * cout + o], count: columns) }
+                    for e in incoming[w] {
+                        BLAS.gemm(m: cout, n: columns, k: cin, alpha: values[e], a: weights + e * cout * cin, lda: cin,
+                                  b: x + edges[e].source * cin * columns, ldb: columns, beta: 1, c: yw, ldc: columns)
                     }
                 }
-            }
+            }.scalars
         }
         // Inference writes nothing to the layer, so clips may run through it concurrently.
         if mode.retainsActivations {
@@ -134,60 +127,48 @@ public final class LocalGraphConvolution: ParameterContainer {
         precondition(dy.shape == [samples, cout, frames, joints],
                      "LocalGraphConvolution.backward: unexpected gradient shape \(dy.shape)")
         let gradient = Self.jointMajor(dy.scalars, samples: samples, channels: cout, frames: frames, joints: joints)
-        let workers = min(Parallel.workerCount, edges.count)
-        var products = [Float](unsafeUninitializedCapacity: workers * cout * cin) { _, n in n = workers * cout * cin }
         var edgeGradient = [Float](repeating: 0, count: edges.count)
-        var inputGradient = [Float](unsafeUninitializedCapacity: joints * cin * columns) { _, n in n = joints * cin * columns }
         let values = edgeValues
-        gradient.withUnsafeBufferPointer { gp in
-            gathered.withUnsafeBufferPointer { xp in
-                weight.value.withUnsafeBufferPointer { wp in
-                    weight.gradient.withUnsafeMutableBufferPointer { dwp in
-                        bias.gradient.withUnsafeMutableBufferPointer { dbp in
-                            products.withUnsafeMutableBufferPointer { pp in
-                                edgeGradient.withUnsafeMutableBufferPointer { dap in
-                                    inputGradient.withUnsafeMutableBufferPointer { dxp in
-                                        // Bias: row sums of dŶ_w.
-                                        Parallel.forEach(joints) { w, _ in
-                                            for o in 0..<cout {
-                                                let row = gp.baseAddress! + (w * cout + o) * columns
-                                                dbp[w * cout + o] += VectorReduction.sum(row, count: columns)
-                                            }
-                                        }
-                                        // Per edge: P = dŶ_w · X̂_vᵀ; dW_e += Ā_e·P; dĀ_e = ⟨W_e, P⟩.
-                                        Parallel.forEach(edges.count) { e, worker in
-                                            let p = pp.baseAddress! + worker * cout * cin
-                                            BLAS.gemm(transposeB: true, m: cout, n: cin, k: columns,
-                                                      a: gp.baseAddress! + edges[e].target * cout * columns, lda: columns,
-                                                      b: xp.baseAddress! + edges[e].source * cin * columns, ldb: columns,
-                                                      beta: 0, c: p, ldc: cin)
-                                            let we = wp.baseAddress! + e * cout * cin, dwe = dwp.baseAddress! + e * cout * cin
-                                            let a = values[e]
-                                            var dot: Float = 0
-                                            for j in 0..<(cout * cin) {
-                                                dwe[j] += a * p[j]
-                                                dot += we[j] * p[j]
-                                            }
-                                            dap[e] = dot
-                                        }
-                                        // Per source joint: dX̂_v = Σ_e Ā_e · W_eᵀ · dŶ_w.
-                                        Parallel.forEach(joints) { v, _ in
-                                            let dxv = dxp.baseAddress! + v * cin * columns
-                                            if outgoing[v].isEmpty { dxv.update(repeating: 0, count: cin * columns) }
-                                            for (n, e) in outgoing[v].enumerated() {
-                                                BLAS.gemm(transposeA: true, m: cin, n: columns, k: cout, alpha: values[e],
-                                                          a: wp.baseAddress! + e * cout * cin, lda: cin,
-                                                          b: gp.baseAddress! + edges[e].target * cout * columns, ldb: columns,
-                                                          beta: n == 0 ? 0 : 1, c: dxv, ldc: columns)
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        let inputGradient = withReadPointers(gradient, gathered, weight.value) { dy, x, weights in
+            // Bias: row sums of dŶ_w.
+            bias.gradient.withUnsafeMutableBufferPointer { db in
+                Parallel.forEach(joints) { w, _ in
+                    for o in 0..<cout {
+                        db[w * cout + o] += VectorReduction.sum(dy + (w * cout + o) * columns, count: columns)
                     }
                 }
             }
+            // Per edge: P = dŶ_w · X̂_vᵀ (in the worker's scratch); dW_e += Ā_e·P; dĀ_e = ⟨W_e, P⟩.
+            weight.gradient.withUnsafeMutableBufferPointer { dw in
+                edgeGradient.withUnsafeMutableBufferPointer { da in
+                    Parallel.forEach(edges.count, scratchPerWorker: cout * cin) { e, p in
+                        BLAS.gemm(transposeB: true, m: cout, n: cin, k: columns,
+                                  a: dy + edges[e].target * cout * columns, lda: columns,
+                                  b: x + edges[e].source * cin * columns, ldb: columns, beta: 0, c: p, ldc: cin)
+                        let we = weights + e * cout * cin, dwe = dw.baseAddress! + e * cout * cin
+                        let a = values[e]
+                        var dot: Float = 0
+                        for j in 0..<(cout * cin) {
+                            dwe[j] += a * p[j]
+                            dot += we[j] * p[j]
+                        }
+                        da[e] = dot
+                    }
+                }
+            }
+            // Per source joint: dX̂_v = Σ_e Ā_e · W_eᵀ · dŶ_w.
+            return Tensor(shape: [joints, cin, columns]) { dx in
+                Parallel.forEach(joints) { v, _ in
+                    let dxv = dx + v * cin * columns
+                    if outgoing[v].isEmpty { dxv.update(repeating: 0, count: cin * columns) }
+                    for (n, e) in outgoing[v].enumerated() {
+                        BLAS.gemm(transposeA: true, m: cin, n: columns, k: cout, alpha: values[e],
+                                  a: weights + e * cout * cin, lda: cin,
+                                  b: dy + edges[e].target * cout * columns, ldb: columns,
+                                  beta: n == 0 ? 0 : 1, c: dxv, ldc: columns)
+                    }
+                }
+            }.scalars
         }
         var dAdjacency = [Float](repeating: 0, count: subsetCount * joints * joints)
         for (e, edge) in edges.enumerated() {

@@ -192,35 +192,29 @@ public final class STGCNBlock: ParameterContainer {
     static func outputBackward(_ dy: Tensor, output: Tensor, dropoutMask: [UInt8]?, keepScale: Float)
         -> (gradient: Tensor, dropped: Tensor) {
         precondition(dy.count == output.count && (dropoutMask?.count ?? dy.count) == dy.count)
-        var gradient = Tensor(uninitializedShape: dy.shape)
+        let shape = dy.shape, count = dy.count
         guard let dropoutMask else {
-            gradient.scalars.withUnsafeMutableBufferPointer { gp in
-                dy.scalars.withUnsafeBufferPointer { dp in
-                    output.scalars.withUnsafeBufferPointer { op in
-                        Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
-                            let start = range.lowerBound
-                            VectorArithmetic.selectWherePositive(dp.baseAddress! + start, mask: op.baseAddress! + start,
-                                                                 into: gp.baseAddress! + start, count: range.count)
-                        }
+            let gradient = withReadPointers(dy.scalars, output.scalars) { dy, output in
+                Tensor(shape: shape) { gradient in
+                    Parallel.forEachRange(count, minimumChunk: 65_536) { range, _ in
+                        let start = range.lowerBound
+                        VectorArithmetic.selectWherePositive(dy + start, mask: output + start, into: gradient + start,
+                                                             count: range.count)
                     }
                 }
             }
             return (gradient, gradient)
         }
-        var dropped = Tensor(uninitializedShape: dy.shape)
-        gradient.scalars.withUnsafeMutableBufferPointer { gp in
-            dropped.scalars.withUnsafeMutableBufferPointer { kp in
-                dy.scalars.withUnsafeBufferPointer { dp in
-                    output.scalars.withUnsafeBufferPointer { op in
-                        dropoutMask.withUnsafeBufferPointer { mp in
-                            Parallel.forEachRange(gp.count, minimumChunk: 65_536) { range, _ in
-                                let start = range.lowerBound, g = gp.baseAddress! + start
-                                VectorArithmetic.selectWherePositive(dp.baseAddress! + start, mask: op.baseAddress! + start,
-                                                                     into: g, count: range.count)
-                                VectorArithmetic.scaleWhereKept(g, keep: mp.baseAddress! + start, scale: keepScale,
-                                                                into: kp.baseAddress! + start, count: range.count)
-                            }
-                        }
+        var dropped = Tensor(uninitializedShape: shape)
+        let gradient = withReadPointers(dy.scalars, output.scalars, dropoutMask) { dy, output, keep in
+            Tensor(shape: shape) { gradient in
+                dropped.scalars.withUnsafeMutableBufferPointer { dropped in
+                    Parallel.forEachRange(count, minimumChunk: 65_536) { range, _ in
+                        let start = range.lowerBound
+                        VectorArithmetic.selectWherePositive(dy + start, mask: output + start, into: gradient + start,
+                                                             count: range.count)
+                        VectorArithmetic.scaleWhereKept(gradient + start, keep: keep + start, scale: keepScale,
+                                                        into: dropped.baseAddress! + start, count: range.count)
                     }
                 }
             }
@@ -246,8 +240,7 @@ public final class STGCNBlock: ParameterContainer {
     /// is itself normalized by `residualAffine` when given.
     static func normalizeAndRectify(_ x: Tensor, scale: [Float], shift: [Float], mask: [UInt8]?, maskScale: Float,
                                     residual: ResidualInput, residualAffine: (scale: [Float], shift: [Float])?) -> Tensor {
-        let channels = x.shape[1], rows = x.shape[0] * channels, inner = x.count / max(rows, 1)
-        var y = Tensor(uninitializedShape: x.shape)
+        let shape = x.shape, channels = x.shape[1], rows = x.shape[0] * channels, inner = x.count / max(rows, 1)
         let residualTensor: Tensor?
         if case .tensor(let r) = residual {
             precondition(r.shape == x.shape, "residual \(r.shape) does not match \(x.shape)")
@@ -255,41 +248,36 @@ public final class STGCNBlock: ParameterContainer {
         } else {
             residualTensor = nil
         }
-        let empty: [Float] = [], noMask: [UInt8] = []
-        (mask ?? noMask).withUnsafeBufferPointer { mp in
-            (residualTensor?.scalars ?? empty).withUnsafeBufferPointer { rp in
-                x.scalars.withUnsafeBufferPointer { xp in
-                    y.scalars.withUnsafeMutableBufferPointer { yp in
-                        Parallel.forEachRange(rows, minimumChunk: 8) { range, _ in
-                            for row in range {
-                                let c = row % channels, a = scale[c], b = shift[c]
-                                let offset = row * inner
-                                let from = xp.baseAddress! + offset, to = yp.baseAddress! + offset
-                                // One branch-free loop per case, so each vectorizes.
-                                switch (mask != nil, residualTensor != nil, residualAffine) {
-                                case (false, false, _):
-                                    for i in 0..<inner { let v = from[i] * a + b; to[i] = v > 0 ? v : 0 }
-                                case (false, true, nil):
-                                    let r = rp.baseAddress! + offset
-                                    for i in 0..<inner { let v = from[i] * a + b + r[i]; to[i] = v > 0 ? v : 0 }
-                                case (false, true, let affine?):
-                                    let r = rp.baseAddress! + offset
-                                    let ra = affine.scale[c], rb = affine.shift[c] + b
-                                    for i in 0..<inner { let v = from[i] * a + r[i] * ra + rb; to[i] = v > 0 ? v : 0 }
-                                case (true, let hasResidual, _):
-                                    VectorArithmetic.dropoutAffineRectify(
-                                        from, keep: mp.baseAddress! + offset, scale: a, shift: b, keepScale: maskScale,
-                                        residual: hasResidual ? rp.baseAddress! + offset : nil,
-                                        residualScale: residualAffine?.scale[c] ?? 1,
-                                        residualShift: residualAffine?.shift[c] ?? 0, into: to, count: inner)
-                                }
-                            }
+        let hasMask = mask != nil, hasResidual = residualTensor != nil
+        return withReadPointers(x.scalars, mask ?? [], residualTensor?.scalars ?? []) { x, keep, residual in
+            Tensor(shape: shape) { y in
+                Parallel.forEachRange(rows, minimumChunk: 8) { range, _ in
+                    for row in range {
+                        let c = row % channels, a = scale[c], b = shift[c]
+                        let offset = row * inner
+                        let from = x + offset, to = y + offset
+                        // One branch-free loop per case, so each vectorizes.
+                        switch (hasMask, hasResidual, residualAffine) {
+                        case (false, false, _):
+                            for i in 0..<inner { let v = from[i] * a + b; to[i] = v > 0 ? v : 0 }
+                        case (false, true, nil):
+                            let r = residual + offset
+                            for i in 0..<inner { let v = from[i] * a + b + r[i]; to[i] = v > 0 ? v : 0 }
+                        case (false, true, let affine?):
+                            let r = residual + offset
+                            let ra = affine.scale[c], rb = affine.shift[c] + b
+                            for i in 0..<inner { let v = from[i] * a + r[i] * ra + rb; to[i] = v > 0 ? v : 0 }
+                        case (true, _, _):
+                            VectorArithmetic.dropoutAffineRectify(
+                                from, keep: keep + offset, scale: a, shift: b, keepScale: maskScale,
+                                residual: hasResidual ? residual + offset : nil,
+                                residualScale: residualAffine?.scale[c] ?? 1,
+                                residualShift: residualAffine?.shift[c] ?? 0, into: to, count: inner)
                         }
                     }
                 }
             }
         }
-        return y
     }
 }
 

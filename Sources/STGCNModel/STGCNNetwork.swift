@@ -51,7 +51,7 @@ public final class STGCNNetwork: ActionRecognitionModel {
     }
 
     /// Which entries of `A` are structurally non-zero (edge-importance gradients live there).
-    private let support: [Bool]
+    let support: [Bool]
     private var inputShape: [Int] = []
     private var pooledShape: (samples: Int, channels: Int, frames: Int, joints: Int) = (0, 0, 0, 0)
 
@@ -222,7 +222,7 @@ public final class STGCNNetwork: ActionRecognitionModel {
     }
 
     /// `(N, C, T, V, M)` → `(N·M, V·C, T)` → data BN → `(N·M, C, T, V)`.
-    private func normalizeInput(_ input: Tensor, mode: ForwardMode) -> Tensor {
+    func normalizeInput(_ input: Tensor, mode: ForwardMode) -> Tensor {
         let (n, c, t, v, m) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3], input.shape[4])
         var perPerson = Tensor(shape: [n * m, v * c, t])
         input.scalars.withUnsafeBufferPointer { xp in
@@ -274,7 +274,7 @@ public final class STGCNNetwork: ActionRecognitionModel {
     }
 
     /// Average over (T, V), then over the persons of each clip, then the 1×1 classifier.
-    private func classify(_ x: Tensor, persons m: Int, mode: ForwardMode) -> Tensor {
+    func classify(_ x: Tensor, persons m: Int, mode: ForwardMode) -> Tensor {
         let (samples, channels, frames, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let n = samples / m
         if mode.retainsActivations { pooledShape = (samples, channels, frames, joints) }

@@ -1,3 +1,5 @@
+import STGCNTensor
+
 /// Aggregation over the joints of a graph: the sparse `x·A_k` of a graph convolution and its
 /// backward pass.
 ///
@@ -16,36 +18,32 @@ extension SparseAdjacency {
     func aggregate(_ x: UnsafePointer<Float>, rows: Range<Int>, planeStride: Int,
                    into b: UnsafeMutablePointer<Float>) {
         let joints = jointCount, lanes = Self.laneCount
-        incomingOffsets.withUnsafeBufferPointer { offsets in
-            incomingSources.withUnsafeBufferPointer { sources in
-                incomingValues.withUnsafeBufferPointer { weights in
-                    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: joints) { columns in
-                        var r = rows.lowerBound
-                        while r + lanes <= rows.upperBound {
-                            let from = x + r * joints
-                            for v in 0..<joints { columns[v] = Self.loadColumn(from + v, stride: joints) }
-                            for k in 0..<subsetCount {
-                                let to = b + k * planeStride + r * joints, slots = k * joints
-                                for w in 0..<joints {
-                                    var sum = Lanes()
-                                    for j in offsets[slots + w]..<offsets[slots + w + 1] {
-                                        sum += columns[sources[j]] * Lanes(repeating: weights[j])
-                                    }
-                                    Self.storeColumn(sum, to + w, stride: joints)
-                                }
+        withReadPointers(incomingOffsets, incomingSources, incomingValues) { offsets, sources, weights in
+            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: joints) { columns in
+                var r = rows.lowerBound
+                while r + lanes <= rows.upperBound {
+                    let from = x + r * joints
+                    for v in 0..<joints { columns[v] = Self.loadColumn(from + v, stride: joints) }
+                    for k in 0..<subsetCount {
+                        let to = b + k * planeStride + r * joints, slots = k * joints
+                        for w in 0..<joints {
+                            var sum = Lanes()
+                            for j in offsets[slots + w]..<offsets[slots + w + 1] {
+                                sum += columns[sources[j]] * Lanes(repeating: weights[j])
                             }
-                            r += lanes
+                            Self.storeColumn(sum, to + w, stride: joints)
                         }
-                        for r in r..<rows.upperBound {
-                            let from = x + r * joints
-                            for k in 0..<subsetCount {
-                                let to = b + k * planeStride + r * joints, slots = k * joints
-                                for w in 0..<joints {
-                                    var sum: Float = 0
-                                    for j in offsets[slots + w]..<offsets[slots + w + 1] { sum += from[sources[j]] * weights[j] }
-                                    to[w] = sum
-                                }
-                            }
+                    }
+                    r += lanes
+                }
+                for r in r..<rows.upperBound {
+                    let from = x + r * joints
+                    for k in 0..<subsetCount {
+                        let to = b + k * planeStride + r * joints, slots = k * joints
+                        for w in 0..<joints {
+                            var sum: Float = 0
+                            for j in offsets[slots + w]..<offsets[slots + w + 1] { sum += from[sources[j]] * weights[j] }
+                            to[w] = sum
                         }
                     }
                 }
@@ -62,42 +60,36 @@ extension SparseAdjacency {
         let joints = jointCount, lanes = Self.laneCount
         // Per outgoing slot: where it reads G (k·planeStride + w); depends on the layer's shape.
         let reads = outgoing.map { subsets[$0] * planeStride + targets[$0] }
-        outgoingOffsets.withUnsafeBufferPointer { offsets in
-            outgoing.withUnsafeBufferPointer { entries in
-                reads.withUnsafeBufferPointer { reads in
-                    outgoingValues.withUnsafeBufferPointer { weights in
-                        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: entries.count) { sums in
-                            sums.initialize(repeating: Lanes())
-                            var r = 0
-                            while r + lanes <= rows {
-                                let gRows = g + r * joints, xRows = x + r * joints, dxRows = dx + r * joints
-                                for v in 0..<joints {
-                                    let xv = Self.loadColumn(xRows + v, stride: joints)
-                                    var sum = Lanes()
-                                    for j in offsets[v]..<offsets[v + 1] {
-                                        let gw = Self.loadColumn(gRows + reads[j], stride: joints)
-                                        sum += gw * Lanes(repeating: weights[j])
-                                        sums[j] += xv * gw
-                                    }
-                                    Self.storeColumn(sum, dxRows + v, stride: joints)
-                                }
-                                r += lanes
-                            }
-                            for j in 0..<entries.count { entryGradient[entries[j]] += sums[j].sum() }
-                            for r in r..<rows {
-                                let gRow = g + r * joints, xRow = x + r * joints, dxRow = dx + r * joints
-                                for v in 0..<joints {
-                                    let xv = xRow[v]
-                                    var sum: Float = 0
-                                    for j in offsets[v]..<offsets[v + 1] {
-                                        let gw = gRow[reads[j]]
-                                        sum += gw * weights[j]
-                                        entryGradient[entries[j]] += xv * gw
-                                    }
-                                    dxRow[v] = sum
-                                }
-                            }
+        withReadPointers(outgoingOffsets, outgoing, reads, outgoingValues) { offsets, entries, reads, weights in
+            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: outgoing.count) { sums in
+                sums.initialize(repeating: Lanes())
+                var r = 0
+                while r + lanes <= rows {
+                    let gRows = g + r * joints, xRows = x + r * joints, dxRows = dx + r * joints
+                    for v in 0..<joints {
+                        let xv = Self.loadColumn(xRows + v, stride: joints)
+                        var sum = Lanes()
+                        for j in offsets[v]..<offsets[v + 1] {
+                            let gw = Self.loadColumn(gRows + reads[j], stride: joints)
+                            sum += gw * Lanes(repeating: weights[j])
+                            sums[j] += xv * gw
                         }
+                        Self.storeColumn(sum, dxRows + v, stride: joints)
+                    }
+                    r += lanes
+                }
+                for j in 0..<outgoing.count { entryGradient[entries[j]] += sums[j].sum() }
+                for r in r..<rows {
+                    let gRow = g + r * joints, xRow = x + r * joints, dxRow = dx + r * joints
+                    for v in 0..<joints {
+                        let xv = xRow[v]
+                        var sum: Float = 0
+                        for j in offsets[v]..<offsets[v + 1] {
+                            let gw = gRow[reads[j]]
+                            sum += gw * weights[j]
+                            entryGradient[entries[j]] += xv * gw
+                        }
+                        dxRow[v] = sum
                     }
                 }
             }

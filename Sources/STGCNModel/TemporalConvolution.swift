@@ -12,7 +12,7 @@ import STGCNTensor
 /// stay direct). The direct form, used by every other stride-1 shape, is `kernelSize`
 /// accumulating GEMMs on time-shifted views of the input (no unfolded copy). Other strides unfold the input (im2col) into a per-worker buffer and
 /// run one GEMM against the weight in PyTorch's own `(C_out, C_in·k)` layout. Samples run in
-/// parallel (see `Parallel`); with fewer samples than workers, output frames are split instead.
+/// parallel (see `WorkPlan`); with fewer samples than workers, output frames are split instead.
 public final class TemporalConvolution: ParameterContainer {
     /// Input channels.
     public let inputChannels: Int
@@ -78,58 +78,44 @@ public final class TemporalConvolution: ParameterContainer {
         if usesWinograd && mode != .training { return winogradForward(x) }
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
         let outFrames = outputLength(forInputLength: frames)
-        var y = Tensor(uninitializedShape: [samples, outputChannels, outFrames, joints])
         let inSize = inputChannels * frames * joints, outSize = outputChannels * outFrames * joints
         let columns = outFrames * joints
         let (cin, cout, taps, pad, step) = (inputChannels, outputChannels, kernelSize, padding, stride)
-        // Work items: whole samples, or frame ranges of a sample when samples are few.
-        let workers = Parallel.workerCount
-        let pieces = samples >= workers ? 1 : min(outFrames, (workers + samples - 1) / samples)
+        // Work items: whole samples, or output-frame ranges of a sample when samples are few.
+        let plan = WorkPlan(samples: samples, splittingUpTo: outFrames)
         let unfoldedRows = cin * taps
-        let maxPieceFrames = (outFrames + pieces - 1) / pieces
-        let scratchSize = step == 1 ? 0 : unfoldedRows * maxPieceFrames * joints
-        var scratch = [Float](unsafeUninitializedCapacity: scratchSize * min(workers, samples * pieces)) { _, n in
-            n = scratchSize * min(workers, samples * pieces)
-        }
+        let maxPieceFrames = (outFrames + plan.piecesPerSample - 1) / max(1, plan.piecesPerSample)
         let weights = step == 1 ? packedWeight() : weight.value
-        weights.withUnsafeBufferPointer { wp in
-            bias.value.withUnsafeBufferPointer { bp in
-                x.scalars.withUnsafeBufferPointer { xp in
-                    y.scalars.withUnsafeMutableBufferPointer { yp in
-                        scratch.withUnsafeMutableBufferPointer { sp in
-                            Parallel.forEach(samples * pieces) { item, worker in
-                                let s = item / pieces, piece = item % pieces
-                                let t0 = outFrames * piece / pieces, t1 = outFrames * (piece + 1) / pieces
-                                guard t1 > t0 else { return }
-                                let xs = xp.baseAddress! + s * inSize, ys = yp.baseAddress! + s * outSize
-                                for o in 0..<cout {
-                                    (ys + o * columns + t0 * joints).update(repeating: bp[o], count: (t1 - t0) * joints)
-                                }
-                                if step == 1 {
-                                    for tap in 0..<taps {
-                                        let shift = tap - pad
-                                        let lo = max(t0, -shift), hi = min(t1, frames - shift)
-                                        guard hi > lo else { continue }
-                                        BLAS.gemm(m: cout, n: (hi - lo) * joints, k: cin,
-                                                  a: wp.baseAddress! + tap * cout * cin, lda: cin,
-                                                  b: xs + (lo + shift) * joints, ldb: frames * joints,
-                                                  beta: 1, c: ys + lo * joints, ldc: columns)
-                                    }
-                                } else {
-                                    let unfolded = sp.baseAddress! + worker * scratchSize
-                                    let width = (t1 - t0) * joints
-                                    Self.unfold(xs, channels: cin, taps: taps, stride: step, padding: pad,
-                                                frames: frames, joints: joints, frameRange: t0..<t1, into: unfolded)
-                                    BLAS.gemm(m: cout, n: width, k: unfoldedRows, a: wp.baseAddress!, lda: unfoldedRows,
-                                              b: unfolded, ldb: width, beta: 1, c: ys + t0 * joints, ldc: columns)
-                                }
-                            }
+        return withReadPointers(x.scalars, weights, bias.value) { x, weights, bias in
+            Tensor(shape: [samples, cout, outFrames, joints]) { y in
+                plan.forEach(scratchPerWorker: step == 1 ? 0 : unfoldedRows * maxPieceFrames * joints) { item, unfolded in
+                    let frameRange = item.share(of: outFrames)
+                    guard !frameRange.isEmpty else { return }
+                    let (t0, t1) = (frameRange.lowerBound, frameRange.upperBound)
+                    let xs = x + item.sample * inSize, ys = y + item.sample * outSize
+                    for o in 0..<cout {
+                        (ys + o * columns + t0 * joints).update(repeating: bias[o], count: (t1 - t0) * joints)
+                    }
+                    if step == 1 {
+                        // One accumulating GEMM per tap on a time-shifted view of the input.
+                        for tap in 0..<taps {
+                            let shift = tap - pad
+                            let lo = max(t0, -shift), hi = min(t1, frames - shift)
+                            guard hi > lo else { continue }
+                            BLAS.gemm(m: cout, n: (hi - lo) * joints, k: cin, a: weights + tap * cout * cin, lda: cin,
+                                      b: xs + (lo + shift) * joints, ldb: frames * joints,
+                                      beta: 1, c: ys + lo * joints, ldc: columns)
                         }
+                    } else {
+                        let width = (t1 - t0) * joints
+                        Self.unfold(xs, channels: cin, taps: taps, stride: step, padding: pad,
+                                    frames: frames, joints: joints, frameRange: frameRange, into: unfolded)
+                        BLAS.gemm(m: cout, n: width, k: unfoldedRows, a: weights, lda: unfoldedRows,
+                                  b: unfolded, ldb: width, beta: 1, c: ys + t0 * joints, ldc: columns)
                     }
                 }
             }
         }
-        return y
     }
 
     /// Drops what the last retaining forward kept for `backward`.
@@ -156,102 +142,83 @@ public final class TemporalConvolution: ParameterContainer {
         let inSize = inputChannels * frames * joints, outSize = outputChannels * outFrames * joints
         let columns = outFrames * joints
         let (cin, cout, taps, pad, step) = (inputChannels, outputChannels, kernelSize, padding, stride)
-        let workers = min(Parallel.workerCount, samples)
         // Bias: Σ over samples and positions, parallel over output channels.
         var biasGradient = [Float](repeating: 0, count: cout)
-        dy.scalars.withUnsafeBufferPointer { gp in
-            biasGradient.withUnsafeMutableBufferPointer { bg in
+        dy.scalars.withUnsafeBufferPointer { dy in
+            biasGradient.withUnsafeMutableBufferPointer { biasGradient in
                 Parallel.forEach(cout) { o, _ in
                     var total = 0.0
                     for s in 0..<samples {
-                        let row = gp.baseAddress! + s * outSize + o * columns
-                        total += Double(VectorReduction.sum(row, count: columns))
+                        total += Double(VectorReduction.sum(dy.baseAddress! + s * outSize + o * columns, count: columns))
                     }
-                    bg[o] = Float(total)
+                    biasGradient[o] = Float(total)
                 }
             }
         }
         for o in 0..<cout { bias.gradient[o] += biasGradient[o] }
         if usesWinograd { return winogradBackward(dy, input: input, inputIsRectified: inputIsRectified) }
 
-        var dx = Tensor(uninitializedShape: input.shape)
-        let weightSize = weight.count
-        var partialWeightGradients = [Float](repeating: 0, count: weightSize * workers)
+        // Per worker: the unfolded input and its gradient (strided), and the weight gradient
+        // (packed per tap like `packedWeight` for stride 1).
         let unfoldedRows = cin * taps
-        let scratchSize = step == 1 ? 0 : 2 * unfoldedRows * columns
-        var scratch = [Float](unsafeUninitializedCapacity: scratchSize * workers) { _, n in n = scratchSize * workers }
         let weights = step == 1 ? packedWeight() : weight.value
-        weights.withUnsafeBufferPointer { wp in
-            partialWeightGradients.withUnsafeMutableBufferPointer { pwg in
-                input.scalars.withUnsafeBufferPointer { xp in
-                    dy.scalars.withUnsafeBufferPointer { gp in
-                        dx.scalars.withUnsafeMutableBufferPointer { dxp in
-                            scratch.withUnsafeMutableBufferPointer { sp in
-                                Parallel.forEach(samples) { s, worker in
-                                    let dw = pwg.baseAddress! + worker * weightSize
-                                    let g = gp.baseAddress! + s * outSize
-                                    let xs = xp.baseAddress! + s * inSize, dxs = dxp.baseAddress! + s * inSize
-                                    if step == 1 {
-                                        // The centre tap covers every frame, so it initializes dX.
-                                        let order = [pad] + (0..<taps).filter { $0 != pad }
-                                        for tap in order {
-                                            let shift = tap - pad
-                                            let lo = max(0, -shift), hi = min(outFrames, frames - shift)
-                                            guard hi > lo else { continue }
-                                            let n = (hi - lo) * joints
-                                            let tapOffset = tap * cout * cin
-                                            BLAS.gemm(transposeB: true, m: cout, n: cin, k: n,
-                                                      a: g + lo * joints, lda: columns,
-                                                      b: xs + (lo + shift) * joints, ldb: frames * joints,
-                                                      beta: 1, c: dw + tapOffset, ldc: cin)
-                                            BLAS.gemm(transposeA: true, m: cin, n: n, k: cout,
-                                                      a: wp.baseAddress! + tapOffset, lda: cin,
-                                                      b: g + lo * joints, ldb: columns, beta: tap == pad ? 0 : 1,
-                                                      c: dxs + (lo + shift) * joints, ldc: frames * joints)
-                                        }
-                                    } else {
-                                        let unfolded = sp.baseAddress! + worker * scratchSize
-                                        let unfoldedGradient = unfolded + unfoldedRows * columns
-                                        Self.unfold(xs, channels: cin, taps: taps, stride: step, padding: pad,
-                                                    frames: frames, joints: joints, frameRange: 0..<outFrames, into: unfolded)
-                                        BLAS.gemm(transposeB: true, m: cout, n: unfoldedRows, k: columns,
-                                                  a: g, lda: columns, b: unfolded, ldb: columns,
-                                                  beta: 1, c: dw, ldc: unfoldedRows)
-                                        BLAS.gemm(transposeA: true, m: unfoldedRows, n: columns, k: cout,
-                                                  a: wp.baseAddress!, lda: unfoldedRows, b: g, ldb: columns,
-                                                  beta: 0, c: unfoldedGradient, ldc: columns)
-                                        dxs.update(repeating: 0, count: inSize)
-                                        Self.fold(unfoldedGradient, channels: cin, taps: taps, stride: step, padding: pad,
-                                                  frames: frames, joints: joints, outFrames: outFrames, into: dxs)
-                                    }
-                                    if inputIsRectified { VectorArithmetic.keepWherePositive(dxs, mask: xs, count: inSize) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        // Sum the workers' partial gradients; unpack (k, C_out, C_in) into (C_out, C_in, k) for stride 1.
-        weight.gradient.withUnsafeMutableBufferPointer { g in
-            partialWeightGradients.withUnsafeBufferPointer { pg in
-                for worker in 0..<workers {
-                    let partial = pg.baseAddress! + worker * weightSize
-                    if step == 1 && taps > 1 {
-                        for tap in 0..<taps {
-                            for o in 0..<cout {
-                                for i in 0..<cin {
-                                    g[(o * cin + i) * taps + tap] += partial[(tap * cout + o) * cin + i]
-                                }
-                            }
+        return withReadPointers(dy.scalars, input.scalars, weights) { dy, x, weights in
+            Tensor(shape: input.shape) { dx in
+                WorkPlan(wholeSamples: samples).forEach(
+                    scratchPerWorker: step == 1 ? 0 : 2 * unfoldedRows * columns, accumulatorPerWorker: weight.count
+                ) { item, scratch, dw in
+                    let dys = dy + item.sample * outSize
+                    let xs = x + item.sample * inSize, dxs = dx + item.sample * inSize
+                    if step == 1 {
+                        // The centre tap covers every frame, so it initializes dX.
+                        for tap in [pad] + (0..<taps).filter({ $0 != pad }) {
+                            let shift = tap - pad
+                            let lo = max(0, -shift), hi = min(outFrames, frames - shift)
+                            guard hi > lo else { continue }
+                            let n = (hi - lo) * joints
+                            let tapOffset = tap * cout * cin
+                            BLAS.gemm(transposeB: true, m: cout, n: cin, k: n, a: dys + lo * joints, lda: columns,
+                                      b: xs + (lo + shift) * joints, ldb: frames * joints,
+                                      beta: 1, c: dw + tapOffset, ldc: cin)
+                            BLAS.gemm(transposeA: true, m: cin, n: n, k: cout, a: weights + tapOffset, lda: cin,
+                                      b: dys + lo * joints, ldb: columns, beta: tap == pad ? 0 : 1,
+                                      c: dxs + (lo + shift) * joints, ldc: frames * joints)
                         }
                     } else {
-                        for i in 0..<weightSize { g[i] += partial[i] }
+                        let unfolded = scratch, unfoldedGradient = scratch + unfoldedRows * columns
+                        Self.unfold(xs, channels: cin, taps: taps, stride: step, padding: pad,
+                                    frames: frames, joints: joints, frameRange: 0..<outFrames, into: unfolded)
+                        BLAS.gemm(transposeB: true, m: cout, n: unfoldedRows, k: columns, a: dys, lda: columns,
+                                  b: unfolded, ldb: columns, beta: 1, c: dw, ldc: unfoldedRows)
+                        BLAS.gemm(transposeA: true, m: unfoldedRows, n: columns, k: cout, a: weights, lda: unfoldedRows,
+                                  b: dys, ldb: columns, beta: 0, c: unfoldedGradient, ldc: columns)
+                        dxs.update(repeating: 0, count: inSize)
+                        Self.fold(unfoldedGradient, channels: cin, taps: taps, stride: step, padding: pad,
+                                  frames: frames, joints: joints, outFrames: outFrames, into: dxs)
                     }
+                    if inputIsRectified { VectorArithmetic.keepWherePositive(dxs, mask: xs, count: inSize) }
+                } reduce: { dw in
+                    addWeightGradient(dw)
                 }
             }
         }
-        return dx
+    }
+
+    /// Adds one worker's weight gradient to `weight.gradient`: unpacked from `(k, C_out, C_in)`
+    /// to `(C_out, C_in, k)` for stride 1, as is otherwise.
+    private func addWeightGradient(_ partial: UnsafePointer<Float>) {
+        let (cout, cin, taps) = (outputChannels, inputChannels, kernelSize)
+        weight.gradient.withUnsafeMutableBufferPointer { g in
+            if stride == 1 && taps > 1 {
+                for tap in 0..<taps {
+                    for o in 0..<cout {
+                        for i in 0..<cin { g[(o * cin + i) * taps + tap] += partial[(tap * cout + o) * cin + i] }
+                    }
+                }
+            } else {
+                for i in 0..<g.count { g[i] += partial[i] }
+            }
+        }
     }
 
     /// The weight rearranged to `(k, C_out, C_in)`, one contiguous matrix per tap.

@@ -39,7 +39,24 @@ public enum Parallel {
     /// Calls made from inside a `forEach` body run serially on the calling worker, so work that is
     /// already spread over the workers (e.g. one clip per worker) does not oversubscribe the cores.
     public static func forEach(_ count: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
-        let workers = isInsideWorker ? 1 : min(workerCount, count)
+        forEach(count, workers: min(workerCount, count), body)
+    }
+
+    /// `forEach` with `scratchPerWorker` floats of uninitialized memory for each worker, valid
+    /// during the call: `body(index, scratch)` may use its `scratch` freely, as no other index
+    /// runs on it at the same time. The memory is allocated once per call, for
+    /// `min(workerCount, count)` workers.
+    public static func forEach(_ count: Int, scratchPerWorker: Int,
+                               _ body: (_ index: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void) {
+        let workers = min(workerCount, count)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchPerWorker * workers))
+        defer { scratch.deallocate() }
+        forEach(count, workers: workers) { index, worker in body(index, scratch + worker * scratchPerWorker) }
+    }
+
+    /// `forEach` over at most `workers` workers (fewer inside another `forEach`); `worker < workers`.
+    static func forEach(_ count: Int, workers: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
+        let workers = isInsideWorker ? 1 : workers
         if workers <= 1 {
             for index in 0..<count { body(index, 0) }
             return

@@ -61,3 +61,15 @@ extension Tensor {
         })
     }
 }
+
+extension Tensor {
+    /// A tensor of the given shape whose elements `body` writes through a pointer to all
+    /// `shape.reduce(1, *)` of them; every element must be written (the memory starts uninitialized).
+    public init(shape: [Int], writing body: (UnsafeMutablePointer<Float>) throws -> Void) rethrows {
+        let count = shape.reduce(1, *)
+        try self.init(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try body(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)!)
+            initialized = count
+        })
+    }
+}

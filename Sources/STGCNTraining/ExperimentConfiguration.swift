@@ -21,6 +21,11 @@ public struct ExperimentConfiguration: Sendable {
     public var testLabelPath: URL?
     /// `test_batch_size`.
     public var testBatchSize: Int?
+    /// The clip length the test feeder gives the model: `test_feeder_args.window_size`, else
+    /// `test_feeder_args.frames` (the synthetic feeder); nil when the config sets neither.
+    public var testFrameCount: Int?
+    /// Persons per clip of the test feeder, `test_feeder_args.persons` (the synthetic feeder), or nil.
+    public var testPersonCount: Int?
     /// Official keys that are accepted but do not apply here (e.g. `device`).
     public var notApplicable: [String]
 
@@ -161,6 +166,14 @@ public struct ExperimentConfiguration: Sendable {
             }
             testLabelPath = try feeder["label_path"].map { node throws(ConfigurationError) in
                 Self.resolve(try reader.string(node, key: "test_feeder_args.label_path"), against: folder)
+            }
+            testPersonCount = try feeder["persons"].map { node throws(ConfigurationError) in
+                try reader.integer(node, key: "test_feeder_args.persons")
+            }.flatMap { $0 >= 1 ? $0 : nil }
+            for key in ["window_size", "frames"] where testFrameCount == nil {
+                guard let node = feeder[key] else { continue }
+                let value = try reader.integer(node, key: "test_feeder_args.\(key)")
+                if value >= 1 { testFrameCount = value }
             }
         }
         testBatchSize = try top["test_batch_size"].map { node throws(ConfigurationError) in

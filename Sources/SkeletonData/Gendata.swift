@@ -136,11 +136,12 @@ public enum Gendata {
     ///   `val` or `test` folders, each is a split laid out that way; otherwise everything is `train`.
     ///
     /// Per frame the 2 persons with the highest summed confidence are kept; clips shorter than
-    /// `frames` are zero-padded at the end, longer ones follow `longClips`.
+    /// `frames` are zero-padded at the end, longer ones follow `longClips`. With `inputLayout`,
+    /// the files hold that layout's keypoints (e.g. COCO-17), mapped onto `openpose` by `LayoutMapping`.
     /// - Throws: `SkeletonDataError` naming the file or folder at fault.
     public static func openPose(dataPath: URL, labels: URL?, frames: Int = 300, longClips: FrameOverflow = .error,
                                 normalization: OpenPoseNormalization, format: OpenPoseKeypointFormat = .automatic,
-                                maxPersons: Int = 2) throws(SkeletonDataError) -> DatasetConversion {
+                                maxPersons: Int = 2, inputLayout: InputLayout? = nil) throws(SkeletonDataError) -> DatasetConversion {
         try checkFixedLength(longClips, frames: frames)
         guard maxPersons >= 1, maxPersons <= InputLimits.maximumPersonCount else {
             throw .invalidArgument(name: "maxPersons", value: "\(maxPersons)", expected: "1...\(InputLimits.maximumPersonCount)")
@@ -189,7 +190,7 @@ public enum Gendata {
             DatasetSplit(path: split, sampleShape: [3, frames, 18, maxPersons], entries: videos.filter { $0.split == split }.map { video in
                 DatasetEntry(name: video.name, label: video.label) { () throws -> SkeletonClip in
                     let sequence = try OpenPoseSequence(folder: video.folder, video: video.prefix, format: format, maxPersons: maxPersons,
-                                                        selection: .highestScore, normalization: normalization)
+                                                        selection: .highestScore, normalization: normalization, inputLayout: inputLayout)
                     let source = video.folder.appendingPathComponent(video.prefix.map { "\($0)_*_keypoints.json" } ?? "").path
                     return try fit(sequence.clip, frames: frames, overflow: longClips, source: source)
                 }

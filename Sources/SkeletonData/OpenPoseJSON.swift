@@ -72,9 +72,16 @@ public struct OpenPoseSequence: Sendable, Hashable {
     /// - Throws: `SkeletonDataError` for an empty folder, several videos without `video`,
     ///   duplicate frame numbers, more than `InputLimits.maximumFrameCount` frames or
     ///   `InputLimits.maximumPersonCount` persons in a frame, malformed JSON (naming file, line and field).
+    ///   - inputLayout: when set, every person's `pose_keypoints_2d` holds that layout's joints
+    ///     (e.g. 51 numbers for `coco17` from another estimator), mapped onto the 18 `openpose`
+    ///     joints by `LayoutMapping` (the neck as the shoulders' midpoint); `format` is then unused.
     public init(folder: URL, video: String? = nil, format: OpenPoseKeypointFormat = .automatic, maxPersons: Int = 2,
                 selection: PersonSelection = .highestScore, normalization: OpenPoseNormalization = .none,
-                nonFinite: NonFinitePolicy = .reject) throws(SkeletonDataError) {
+                nonFinite: NonFinitePolicy = .reject, inputLayout: InputLayout? = nil) throws(SkeletonDataError) {
+        let mapping: LayoutMapping?
+        do { mapping = try inputLayout.map { layout throws(LayoutMappingError) in try LayoutMapping(from: layout, to: .openpose) } } catch {
+            throw .invalidArgument(name: "inputLayout", value: inputLayout?.rawValue ?? "", expected: error.description)
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
@@ -116,7 +123,8 @@ public struct OpenPoseSequence: Sendable, Hashable {
         var replaced = 0
         for frame in frames {
             let path = folder.appendingPathComponent(frame.name).path
-            let people = try Self.parseFrame(bytes: try FileBytes.read(path), source: path, format: format, nonFinite: nonFinite, replaced: &replaced)
+            let people = try Self.parseFrame(bytes: try FileBytes.read(path), source: path, format: format, nonFinite: nonFinite,
+                                             replaced: &replaced, mapping: mapping)
             perFrame.append(people)
         }
         try self.init(frames: perFrame, maxPersons: maxPersons, selection: selection, normalization: normalization)
@@ -139,15 +147,7 @@ public struct OpenPoseSequence: Sendable, Hashable {
         for (t, people) in frames.enumerated() {
             for (m, keypoints) in people.prefix(personsIn).enumerated() {
                 for v in 0..<18 {
-                    var x = keypoints[3 * v], y = keypoints[3 * v + 1]
-                    let c = keypoints[3 * v + 2]
-                    if case let .imageSize(width, height, centered) = normalization {
-                        x /= width
-                        y /= height
-                        if centered {
-                            if c == 0 { x = 0; y = 0 } else { x -= 0.5; y -= 0.5 }
-                        }
-                    }
+                    let (x, y, c) = normalization.normalized(x: keypoints[3 * v], y: keypoints[3 * v + 1], score: keypoints[3 * v + 2])
                     all[0, t, v, m] = Float(x)
                     all[1, t, v, m] = Float(y)
                     all[2, t, v, m] = Float(c)
@@ -162,7 +162,7 @@ public struct OpenPoseSequence: Sendable, Hashable {
 
     /// Parses one `_keypoints.json` file into per-person 54-value arrays (COCO-18 order).
     static func parseFrame(bytes: [UInt8], source: String, format: OpenPoseKeypointFormat, nonFinite: NonFinitePolicy,
-                           replaced: inout Int) throws(SkeletonDataError) -> [[Double]] {
+                           replaced: inout Int, mapping: LayoutMapping? = nil) throws(SkeletonDataError) -> [[Double]] {
         var reader = JSONFieldReader(file: source, nonFinite: nonFinite)
         let root = try reader.parse(bytes)
         let peopleNode = try reader.member(root, "people", path: "")
@@ -176,6 +176,14 @@ public struct OpenPoseSequence: Sendable, Hashable {
             let path = "people[\(m)].pose_keypoints_2d"
             let node = try reader.member(person, "pose_keypoints_2d", path: "people[\(m)]")
             let values = try reader.numbers(node, path: path, count: nil)
+            if let mapping {
+                let expected = mapping.input.jointCount * 3
+                guard values.count == expected else {
+                    throw .malformed(file: source, line: node.line, field: path, expected: "\(expected) numbers (\(mapping.input.rawValue))", found: "\(values.count)")
+                }
+                result.append(mapping.apply(values))
+                continue
+            }
             var kind = format
             if kind == .automatic {
                 switch values.count {

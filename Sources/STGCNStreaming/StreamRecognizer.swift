@@ -1,0 +1,214 @@
+import Foundation
+import SkeletonData
+import STGCNModel
+import STGCNTensor
+
+/// Live recognition: frames of keypoints in, one prediction per present person every `hop`
+/// frames out, each equal (to float rounding) to the model run offline on that person's
+/// window (`TrackedRecording.clip`).
+///
+/// Per frame: layout mapping, normalisation and tracking (`FrameTracking`), then the frame goes
+/// into a ring of the last W frames. Every `hop` frames each person present in the frame gets
+/// a clip: its own frames since it was first seen (at most W), zero-padded to W, plus the
+/// M − 1 most relevant other persons over the same frames (`PersonRelevance`).
+///
+/// Computation reused, with the same answer: ST-GCN runs every person slot separately until
+/// the mean over persons just before the affine 1×1 classifier, so the logits of an M-person
+/// clip are the mean of the logits of its persons run alone. A round therefore runs each
+/// distinct (person, window start) once, however many clips it appears in, and the all-zero
+/// person of padded slots once per stream. With five persons present and M = 2 that is five
+/// one-person windows per round instead of five two-person clips (half the work). For plain
+/// ST-GCN models each person's window also reuses the block outputs of that person's previous
+/// window (`SlidingWindowEvaluator`; `StreamSettings.reuseOverlappingWindows`).
+public final class StreamRecognizer {
+    /// The settings.
+    public let settings: StreamSettings
+    /// The model (evaluation mode).
+    public let model: any ActionRecognitionModel
+    private var tracking: FrameTracking
+    private var ring: [TrackedFrame?]
+    /// The frame each person was first seen in (kept for the stream's life: a few bytes per person).
+    private var firstSeen: [Int: Int] = [:]
+    private var zeroLogits: [Float]?
+    /// One per person whose window was run in the last round (plain ST-GCN models).
+    private var evaluators: [Int: SlidingWindowEvaluator] = [:]
+    private let reusable: STGCNNetwork?
+
+    /// Creates a recognizer.
+    /// - Throws: `StreamError` for settings out of range or a converter whose layout or
+    ///   channels are not the model's.
+    public init(model: any ActionRecognitionModel, converter: KeypointConverter, settings: StreamSettings) throws(StreamError) {
+        try settings.validate()
+        let configuration = model.configuration
+        guard converter.mapping.model.name == configuration.layout.name, converter.jointCount == configuration.layout.jointCount else {
+            throw .modelMismatch("the keypoints are mapped onto layout \(converter.mapping.model.name); the model's layout is \(configuration.layout.name)")
+        }
+        guard configuration.inputChannels == KeypointConverter.channels else {
+            throw .modelMismatch("the model takes \(configuration.inputChannels) channels per joint; keypoints give \(KeypointConverter.channels)")
+        }
+        self.model = model
+        self.settings = settings
+        self.tracking = FrameTracking(converter: converter, tracker: settings.tracker)
+        self.ring = Array(repeating: nil, count: settings.window)
+        let network = model as? STGCNNetwork
+        self.reusable = settings.reuseOverlappingWindows && network.flatMap { SlidingWindowEvaluator(network: $0) } != nil ? network : nil
+    }
+
+    /// Block output positions copied from previous windows, and computed, over the stream so far
+    /// (both 0 when windows are not reused).
+    public var reuseCounts: (reused: Int, computed: Int) {
+        (evaluatorTotals.reused + evaluators.values.reduce(0) { $0 + $1.reusedPositions },
+                evaluatorTotals.computed + evaluators.values.reduce(0) { $0 + $1.computedPositions })
+    }
+    private var evaluatorTotals = (reused: 0, computed: 0)
+
+    /// The live tracks.
+    public var tracks: [Int: PersonTracker.Track] { tracking.tracker.tracks }
+
+    /// Frames processed so far.
+    public var frameCount: Int { tracking.nextIndex }
+
+    /// Takes the next frame; returns the predictions it completes (none on most frames).
+    /// - Parameter arrival: when the frame arrived (`DispatchTime.now().uptimeNanoseconds`),
+    ///   the start of each prediction's `latency`.
+    /// - Precondition: every person has `converter.inputValueCount` keypoint values.
+    public func process(_ frame: PoseFrame, arrival: UInt64 = DispatchTime.now().uptimeNanoseconds) -> [StreamPrediction] {
+        let tracked = tracking.track(frame)
+        let index = tracked.index
+        ring[index % settings.window] = tracked
+        for person in tracked.persons where firstSeen[person.id] == nil { firstSeen[person.id] = index }
+        guard (index + 1) % settings.hop == 0, !tracked.persons.isEmpty else { return [] }
+        return predict(at: tracked, arrival: arrival)
+    }
+
+    private struct WindowKey: Hashable {
+        var person: Int
+        var start: Int
+    }
+
+    private func predict(at tracked: TrackedFrame, arrival: UInt64) -> [StreamPrediction] {
+        let end = tracked.index
+        let window = settings.window
+        let joints = tracking.converter.jointCount
+        let threeD = tracking.converter.input.isThreeDimensional
+        var requests: [(person: Int, start: Int, partners: [Int])] = []
+        var rows: [WindowKey: Int] = [:]
+        var keys: [WindowKey] = []
+        var needsZero = false
+        for person in tracked.persons {
+            let start = max(firstSeen[person.id] ?? end, end - window + 1)
+            let span = (start...end).compactMap { ring[$0 % window] }
+            let partners = Array(PersonRelevance.ranked(span, excluding: person.id, jointCount: joints,
+                                                        threeDimensional: threeD).prefix(settings.persons - 1))
+            if partners.count < settings.persons - 1 { needsZero = true }
+            for id in [person.id] + partners {
+                let key = WindowKey(person: id, start: start)
+                if rows[key] == nil {
+                    rows[key] = keys.count
+                    keys.append(key)
+                }
+            }
+            requests.append((person.id, start, partners))
+        }
+        let perWindow = KeypointConverter.channels * window * joints
+        var input = Tensor(shape: [keys.count, KeypointConverter.channels, window, joints, 1])
+        input.scalars.withUnsafeMutableBufferPointer { buffer in
+            for (row, key) in keys.enumerated() {
+                fill(UnsafeMutableBufferPointer(rebasing: buffer[(row * perWindow)..<((row + 1) * perWindow)]),
+                     person: key.person, start: key.start, end: end, joints: joints)
+            }
+        }
+        let logits = reusable == nil ? infer(input) : inferReusing(input, keys: keys, end: end)
+        let classes = model.classCount
+        if needsZero && zeroLogits == nil {
+            zeroLogits = infer(Tensor(shape: [1, KeypointConverter.channels, window, joints, 1])).scalars
+        }
+        let scale = 1 / Float(settings.persons)
+        var predictions: [StreamPrediction] = []
+        predictions.reserveCapacity(requests.count)
+        for request in requests {
+            var mixed = [Float](repeating: 0, count: classes)
+            for id in [request.person] + request.partners {
+                guard let row = rows[WindowKey(person: id, start: request.start)] else { continue }
+                for k in 0..<classes { mixed[k] += logits.scalars[row * classes + k] }
+            }
+            if let zero = zeroLogits {
+                let missing = Float(settings.persons - 1 - request.partners.count)
+                if missing > 0 { for k in 0..<classes { mixed[k] += missing * zero[k] } }
+            }
+            for k in 0..<classes { mixed[k] *= scale }
+            let probabilities = CrossEntropy.probabilities(logits: Tensor(shape: [1, classes], scalars: mixed)).scalars
+            predictions.append(StreamPrediction(index: end, frame: tracked.frame, time: tracked.time, person: request.person,
+                                                partners: request.partners, windowStart: request.start, logits: mixed,
+                                                probabilities: probabilities, latency: 0))
+        }
+        let latency = Double(DispatchTime.now().uptimeNanoseconds &- arrival) / 1e9
+        for i in predictions.indices { predictions[i].latency = latency }
+        return predictions
+    }
+
+    /// Writes person `person`'s `(3, W, V, 1)` window `start...end` (zero elsewhere) into `out`.
+    private func fill(_ out: UnsafeMutableBufferPointer<Float>, person: Int, start: Int, end: Int, joints: Int) {
+        let window = settings.window
+        for index in start...end {
+            guard let frame = ring[index % window], frame.index == index, let skeleton = frame.skeleton(of: person) else { continue }
+            let t = index - start
+            for c in 0..<KeypointConverter.channels {
+                let base = (c * window + t) * joints
+                for v in 0..<joints { out[base + v] = skeleton[c * joints + v] }
+            }
+        }
+    }
+
+    /// Evaluation logits of each window through its person's `SlidingWindowEvaluator`, persons
+    /// in parallel; evaluators of persons not in this round are dropped.
+    private func inferReusing(_ input: Tensor, keys: [WindowKey], end: Int) -> Tensor {
+        guard let network = reusable else { return infer(input) }
+        let classes = model.classCount
+        let perWindow = input.count / max(1, keys.count)
+        var byPerson: [Int: [Int]] = [:]
+        for (row, key) in keys.enumerated() { byPerson[key.person, default: []].append(row) }
+        let persons = byPerson.keys.sorted()
+        for (id, evaluator) in evaluators where byPerson[id] == nil {
+            evaluatorTotals.reused += evaluator.reusedPositions
+            evaluatorTotals.computed += evaluator.computedPositions
+            evaluators[id] = nil
+        }
+        let workers = persons.map { id in evaluators[id] ?? SlidingWindowEvaluator(network: network) }
+        for (id, evaluator) in zip(persons, workers) { evaluators[id] = evaluator }
+        var logits = Tensor(shape: [keys.count, classes])
+        logits.scalars.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            Parallel.forEach(persons.count) { p, _ in
+                guard let evaluator = workers[p], let rows = byPerson[persons[p]] else { return }
+                for row in rows {
+                    var shape = input.shape
+                    shape[0] = 1
+                    let window = Tensor(shape: shape, scalars: Array(input.scalars[(row * perWindow)..<((row + 1) * perWindow)]))
+                    let result = evaluator.logits(window, start: keys[row].start, frames: end - keys[row].start + 1)
+                    for k in 0..<classes { out[row * classes + k] = result[k] }
+                }
+            }
+        }
+        return logits
+    }
+
+    /// Evaluation logits, 16 windows at a time.
+    private func infer(_ input: Tensor) -> Tensor {
+        let count = input.shape[0]
+        if count <= 16 { return model.infer(input) }
+        let perSample = input.count / count
+        let classes = model.classCount
+        var result = Tensor(shape: [count, classes])
+        var first = 0
+        while first < count {
+            let last = min(count, first + 16)
+            var shape = input.shape
+            shape[0] = last - first
+            let chunk = model.infer(Tensor(shape: shape, scalars: Array(input.scalars[(first * perSample)..<(last * perSample)])))
+            result.scalars.replaceSubrange((first * classes)..<(last * classes), with: chunk.scalars)
+            first = last
+        }
+        return result
+    }
+}

@@ -1,0 +1,37 @@
+import InputLimits
+
+/// How `StreamRecognizer` windows and schedules predictions.
+public struct StreamSettings: Sendable, Hashable {
+    /// W: frames per window (the clip length the model sees; shorter histories are zero-padded
+    /// at the end, as the official `auto_pading`).
+    public var window: Int
+    /// A prediction round every `hop` frames (after the stream's frames `hop − 1`, `2·hop − 1`, …).
+    public var hop: Int
+    /// M: person slots per clip (2 for the official NTU and Kinetics models).
+    public var persons: Int
+    /// Identity of persons without producer ids.
+    public var tracker: PersonTracker.Settings
+    /// Reuse block outputs of a person's previous window (`SlidingWindowEvaluator`, plain
+    /// ST-GCN models only); the answer is the same up to float rounding.
+    public var reuseOverlappingWindows = true
+
+    /// Creates settings.
+    public init(window: Int = 300, hop: Int = 10, persons: Int = 2, tracker: PersonTracker.Settings) {
+        self.window = window
+        self.hop = hop
+        self.persons = persons
+        self.tracker = tracker
+    }
+
+    /// Checks the ranges (window and hop 1...`InputLimits.maximumFrameCount`, persons
+    /// 1...`InputLimits.maximumPersonCount`, timeout ≥ 0, a finite non-negative distance).
+    public func validate() throws(StreamError) {
+        if let reason = InputLimits.violation("window", window, atMost: InputLimits.maximumFrameCount) { throw .invalidSetting(reason) }
+        if let reason = InputLimits.violation("hop", hop, atMost: InputLimits.maximumFrameCount) { throw .invalidSetting(reason) }
+        if let reason = InputLimits.violation("persons", persons, atMost: InputLimits.maximumPersonCount) { throw .invalidSetting(reason) }
+        guard tracker.timeoutFrames >= 0 else { throw .invalidSetting("track timeout \(tracker.timeoutFrames): expected at least 0 frames") }
+        guard tracker.maximumDistance.isFinite, tracker.maximumDistance >= 0 else {
+            throw .invalidSetting("match distance \(tracker.maximumDistance): expected a finite number ≥ 0")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import XCTest
+import SkeletonData
+import SkeletonGraph
+import STGCNModel
+import STGCNTensor
+@testable import STGCNStreaming
+
+final class StreamRecognizerTests: XCTestCase {
+    static let classes = 13
+
+    /// A freshly initialised (seeded) openpose-layout model: the Kinetics architecture.
+    func openposeModel() throws -> STGCNNetwork {
+        let model = try STGCNNetwork(configuration: ModelConfiguration(classCount: Self.classes, layout: .openpose, strategy: .spatial))
+        model.initializeWeights(seed: 3)
+        return model
+    }
+
+    /// A short version of the demo: three people, entering and leaving, no ids.
+    func shortRecording() throws -> [PoseFrame] {
+        try DemoRecording.frames(cast: [
+            .init(action: 0, firstFrame: 0, frameCount: 30, offset: -0.25),
+            .init(action: 2, firstFrame: 5, frameCount: 31, offset: 0.05),
+            .init(action: 1, firstFrame: 14, frameCount: 9, offset: 0.3),
+        ])
+    }
+
+    func converter() throws -> KeypointConverter {
+        try KeypointConverter(input: .coco17, model: .openpose, inputChannels: 3,
+                              imageSize: (DemoRecording.imageSize.width, DemoRecording.imageSize.height))
+    }
+
+    func testPersonSlotsMeetOnlyInTheMeanBeforeTheClassifier() throws {
+        let model = try openposeModel()
+        var generator = SeededGenerator(seed: 5)
+        let (t, v) = (12, 18)
+        var two = Tensor(shape: [1, 3, t, v, 2])
+        for i in 0..<two.count { two.scalars[i] = generator.nextUniform() - 0.5 }
+        var first = Tensor(shape: [2, 3, t, v, 1])
+        for c in 0..<3 { for f in 0..<t { for j in 0..<v { for m in 0..<2 {
+            first.scalars[m * 3 * t * v + (c * t + f) * v + j] = two.scalars[((c * t + f) * v + j) * 2 + m]
+        } } } }
+        let joint = model.infer(two).scalars
+        let alone = model.infer(first).scalars
+        for k in 0..<Self.classes {
+            XCTAssertEqual(joint[k], (alone[k] + alone[Self.classes + k]) / 2, accuracy: 1e-5 * max(1, abs(joint[k])))
+        }
+    }
+
+    /// Every prediction the stream makes equals the model on the offline window (M = 2 clip).
+    func testStreamEqualsOfflineWindowAtEveryPrediction() throws {
+        let model = try openposeModel()
+        let poses = try shortRecording()
+        let settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
+        let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
+        var predictions: [StreamPrediction] = []
+        for pose in poses { predictions += stream.process(pose) }
+        let recording = TrackedRecording(poses: poses, tracking: FrameTracking(converter: try converter(), tracker: settings.tracker))
+        XCTAssertEqual(recording.personIDs, [1, 2, 3])
+        XCTAssertEqual(Set(predictions.map(\.person)), [1, 2, 3])
+        XCTAssertTrue(predictions.contains { $0.partners.isEmpty }, "someone alone (padded slot)")
+        XCTAssertTrue(predictions.contains { !$0.partners.isEmpty }, "someone with a partner")
+        XCTAssertTrue(predictions.contains { $0.windowStart > 0 && $0.windowFrames == 16 }, "a full window that slid")
+        XCTAssertTrue(predictions.contains { $0.windowFrames < 16 }, "a padded window")
+        XCTAssertEqual(predictions.count, 1 + 2 + 2 + 3 + 3 + 2 + 2 + 1 + 1, "rounds at frames 3, 7, …, 35; persons present then")
+        XCTAssertGreaterThan(stream.reuseCounts.reused, 0, "slid windows reused block outputs")
+        for prediction in predictions {
+            let window = try XCTUnwrap(recording.clip(person: prediction.person, endingAt: prediction.index, window: 16, persons: 2))
+            XCTAssertEqual(window.start, prediction.windowStart)
+            XCTAssertEqual(window.partners, prediction.partners)
+            let offline = model.infer(Tensor(shape: [1] + window.clip.shape, scalars: window.clip.values)).scalars
+            for k in 0..<Self.classes {
+                XCTAssertEqual(prediction.logits[k], offline[k], accuracy: 2e-5 * max(1, abs(offline[k])),
+                               "frame \(prediction.index) person \(prediction.person) class \(k)")
+            }
+            XCTAssertEqual(prediction.probabilities.reduce(0, +), 1, accuracy: 1e-4)
+        }
+    }
+
+    func testEmptyFramesAndPersonsWithoutJointsAreNotErrors() throws {
+        let model = try openposeModel()
+        let settings = StreamSettings(window: 8, hop: 2, persons: 2, tracker: .standard(threeDimensional: false))
+        let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
+        let nobody = PoseFrame(frame: 0, persons: [])
+        let ghost = PoseFrame(frame: 1, persons: [PosePerson(keypoints: [Double](repeating: 0, count: 51))])
+        XCTAssertEqual(stream.process(nobody).count, 0)
+        XCTAssertEqual(stream.process(ghost).count, 0, "a person with every joint missing is nobody")
+        XCTAssertTrue(stream.tracks.isEmpty)
+    }
+
+    func testSettingsAndLayoutMismatchAreTypedErrors() throws {
+        let model = try openposeModel()
+        XCTAssertThrowsError(try StreamRecognizer(model: model, converter: try converter(),
+                                                  settings: StreamSettings(window: 0, hop: 1, tracker: .standard(threeDimensional: false))))
+        XCTAssertThrowsError(try StreamRecognizer(model: model, converter: try converter(),
+                                                  settings: StreamSettings(window: 8, hop: 0, tracker: .standard(threeDimensional: false))))
+        let coco = try KeypointConverter(input: .coco17, model: .coco, inputChannels: 3, imageSize: (10, 10))
+        XCTAssertThrowsError(try StreamRecognizer(model: model, converter: coco, settings: StreamSettings(tracker: .standard(threeDimensional: false)))) { error in
+            XCTAssertTrue("\(error)".contains("the model's layout is openpose"), "\(error)")
+        }
+    }
+}
