@@ -60,6 +60,9 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Run every window whole instead of reusing block outputs of the person's previous window (same answer; for comparison).")
     var noReuse = false
 
+    @Flag(help: "Predict each person on its own phase within the hop (still every --hop frames, on the window ending there) instead of everyone on the same frame: spreads the work of several persons over the hop.")
+    var stagger = false
+
     @Flag(help: "Stop at the first malformed line with a non-zero exit status instead of skipping it.")
     var strict = false
 
@@ -78,6 +81,9 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "With --benchmark: the crowd sizes, comma-separated.")
     var benchmarkPersons: String = "1,2,5"
 
+    @Option(help: "With --benchmark: play the timed frames at this many frames/s, as a live source (latency then includes waiting for a busy recognizer); default: as fast as the recognizer takes them.")
+    var benchmarkFps: Double?
+
     @Option(help: "With --benchmark: timed prediction rounds per crowd size.")
     var benchmarkRounds: Int = 30
 
@@ -94,6 +100,9 @@ struct StreamCommand: ParsableCommand {
         if config == nil && !demo && !benchmark && !printMapping { throw ValidationError("give a config (-c test.yaml) and --weights, or --demo or --benchmark") }
         if weights != nil && config == nil { throw ValidationError("--weights needs the model's config (-c)") }
         if benchmarkRounds < 1 { throw ValidationError("--benchmark-rounds must be at least 1") }
+        if let benchmarkFps, !(benchmarkFps.isFinite && benchmarkFps > 0 && benchmarkFps <= 10_000) {
+            throw ValidationError("--benchmark-fps must be a number of frames per second in (0, 10000]")
+        }
         if !minScore.isFinite || minScore < 0 { throw ValidationError("--min-score must be a finite number ≥ 0") }
     }
 
@@ -230,6 +239,7 @@ struct StreamCommand: ParsableCommand {
         do {
             var settings = StreamSettings(window: window, hop: hop, persons: persons, tracker: tracker)
             settings.reuseOverlappingWindows = !noReuse
+            settings.staggerPersons = stagger
             return try StreamRecognizer(model: model, converter: converter, settings: settings)
         } catch { throw CLIError(error.description) }
     }
@@ -259,7 +269,7 @@ struct StreamCommand: ParsableCommand {
         }
         let window = self.window ?? 300
         if !json {
-            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : "on")")
+            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : "on"), \(stagger ? "persons staggered" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
             print("persons  frames/s  latency median  latency p95  rounds  block positions reused")
         }
         for count in sizes {
@@ -270,12 +280,13 @@ struct StreamCommand: ParsableCommand {
             let converter = try KeypointInput.converter(layoutName: crowd.layout.rawValue, imageSize: "1000x1000", minimumScore: 0,
                                                         model: model.configuration)
             let recognizer = try makeRecognizer(model: model, converter: converter, window: window, persons: persons)
-            let result = StreamBenchmark.run(recognizer, frames: crowd.frames, persons: count)
+            let result = StreamBenchmark.run(recognizer, frames: crowd.frames, persons: count, pace: benchmarkFps)
             let reusedShare = result.reusedShare
             let median = result.latencyQuantile(0.5) * 1000, p95 = result.latencyQuantile(0.95) * 1000
             if json {
                 print(JSONWriting.text(.object([
                     "persons": .integer(count), "window": .integer(window), "hop": .integer(hop), "threads": .integer(Parallel.workerCount),
+                    "stagger": .bool(stagger), "paced_fps": benchmarkFps.map { .number($0) } ?? .null,
                     "frames": .integer(result.frames), "frames_per_second": .number((result.framesPerSecond * 100).rounded() / 100),
                     "latency_median_ms": .number((median * 10).rounded() / 10), "latency_p95_ms": .number((p95 * 10).rounded() / 10),
                     "rounds": .integer(result.roundLatencies.count), "reused_block_positions": .number((reusedShare * 1000).rounded() / 1000),

@@ -71,14 +71,25 @@ public enum StreamBenchmark {
     }
 
     /// Runs `frames` through `recognizer`; the frames after the first `settings.window` are timed.
-    public static func run(_ recognizer: StreamRecognizer, frames: [PoseFrame], persons: Int) -> Result {
+    ///
+    /// - Parameter pace: nil feeds each frame as soon as the previous one is done (latency is the
+    ///   prediction work alone). A rate in frames per second plays the timed frames as a live
+    ///   source would: frame i arrives at `i / pace` seconds, waits if the recognizer is still busy,
+    ///   and its latency runs from that arrival, so a recognizer that falls behind shows it.
+    public static func run(_ recognizer: StreamRecognizer, frames: [PoseFrame], persons: Int, pace: Double? = nil) -> Result {
         let warmUp = min(frames.count, recognizer.settings.window)
         for frame in frames[..<warmUp] { _ = recognizer.process(frame) }
         var latencies: [Double] = []
         let before = recognizer.reuseCounts
         let start = DispatchTime.now().uptimeNanoseconds
-        for frame in frames[warmUp...] {
-            let predictions = recognizer.process(frame)
+        for (offset, frame) in frames[warmUp...].enumerated() {
+            var arrival = DispatchTime.now().uptimeNanoseconds
+            if let pace, pace > 0 {
+                let due = start + UInt64((Double(offset) / pace * 1e9).rounded())
+                if due > arrival { usleep(UInt32((due - arrival) / 1000)) }
+                arrival = due
+            }
+            let predictions = recognizer.process(frame, arrival: arrival)
             if let first = predictions.first { latencies.append(first.latency) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -4,7 +4,8 @@ import STGCNModel
 import STGCNTensor
 
 /// Live recognition: frames of keypoints in, one prediction per present person every `hop`
-/// frames out, each equal (to float rounding) to the model run offline on that person's
+/// frames out (all on the same frame, or each person on its own phase:
+/// `StreamSettings.staggerPersons`), each equal (to float rounding) to the model run offline on that person's
 /// window (`TrackedRecording.clip`).
 ///
 /// Per frame: layout mapping, normalisation and tracking (`FrameTracking`), then the frame goes
@@ -29,8 +30,10 @@ public final class StreamRecognizer {
     private var ring: [TrackedFrame?]
     /// The frame each person was first seen in (kept for the stream's life: a few bytes per person).
     private var firstSeen: [Int: Int] = [:]
+    /// Each live person's phase within the hop (`StreamSettings.staggerPersons`; 0 otherwise).
+    private var phases: [Int: Int] = [:]
     private var zeroLogits: [Float]?
-    /// One per person whose window was run in the last round (plain ST-GCN models).
+    /// One per tracked person whose window was run (plain ST-GCN models).
     private var evaluators: [Int: SlidingWindowEvaluator] = [:]
     private let reusable: STGCNNetwork?
 
@@ -76,9 +79,31 @@ public final class StreamRecognizer {
         let tracked = tracking.track(frame)
         let index = tracked.index
         ring[index % settings.window] = tracked
-        for person in tracked.persons where firstSeen[person.id] == nil { firstSeen[person.id] = index }
-        guard (index + 1) % settings.hop == 0, !tracked.persons.isEmpty else { return [] }
-        return predict(at: tracked, arrival: arrival)
+        for person in tracked.persons where firstSeen[person.id] == nil {
+            firstSeen[person.id] = index
+            if settings.staggerPersons { phases[person.id] = nextPhase(for: person.id) }
+        }
+        let phase = (index + 1) % settings.hop
+        let due = tracked.persons.filter { (phases[$0.id] ?? 0) == phase }
+        guard !due.isEmpty else { return [] }
+        return predict(at: tracked, persons: due, arrival: arrival)
+    }
+
+    /// The phase for a newcomer: the least used among live persons, then the farthest (circularly)
+    /// from every phase in use, then the lowest. Phases of persons no longer tracked are dropped.
+    private func nextPhase(for person: Int) -> Int {
+        let live = tracking.tracker.tracks
+        phases = phases.filter { live[$0.key] != nil && $0.key != person }
+        let hop = settings.hop
+        var counts = [Int](repeating: 0, count: hop)
+        for phase in phases.values { counts[phase] += 1 }
+        let used = (0..<hop).filter { counts[$0] > 0 }
+        func gap(_ p: Int) -> Int {
+            used.map { min(abs(p - $0), hop - abs(p - $0)) }.min() ?? hop
+        }
+        return (0..<hop).min { a, b in
+            (counts[a], -gap(a), a) < (counts[b], -gap(b), b)
+        } ?? 0
     }
 
     private struct WindowKey: Hashable {
@@ -86,7 +111,7 @@ public final class StreamRecognizer {
         var start: Int
     }
 
-    private func predict(at tracked: TrackedFrame, arrival: UInt64) -> [StreamPrediction] {
+    private func predict(at tracked: TrackedFrame, persons due: [TrackedPerson], arrival: UInt64) -> [StreamPrediction] {
         let end = tracked.index
         let window = settings.window
         let joints = tracking.converter.jointCount
@@ -95,7 +120,7 @@ public final class StreamRecognizer {
         var rows: [WindowKey: Int] = [:]
         var keys: [WindowKey] = []
         var needsZero = false
-        for person in tracked.persons {
+        for person in due {
             let start = max(firstSeen[person.id] ?? end, end - window + 1)
             let span = (start...end).compactMap { ring[$0 % window] }
             let partners = Array(PersonRelevance.ranked(span, excluding: person.id, jointCount: joints,
@@ -160,35 +185,43 @@ public final class StreamRecognizer {
         }
     }
 
-    /// Evaluation logits of each window through its person's `SlidingWindowEvaluator`, persons
-    /// in parallel; evaluators of persons not in this round are dropped.
+    /// Evaluation logits of each window through its person's `SlidingWindowEvaluator`, all
+    /// persons' windows together (one batch of edges per block); evaluators of persons no
+    /// longer tracked are dropped.
     private func inferReusing(_ input: Tensor, keys: [WindowKey], end: Int) -> Tensor {
         guard let network = reusable else { return infer(input) }
         let classes = model.classCount
         let perWindow = input.count / max(1, keys.count)
-        var byPerson: [Int: [Int]] = [:]
-        for (row, key) in keys.enumerated() { byPerson[key.person, default: []].append(row) }
-        let persons = byPerson.keys.sorted()
-        for (id, evaluator) in evaluators where byPerson[id] == nil {
+        let present = Set(keys.map(\.person))
+        let live = tracking.tracker.tracks
+        for (id, evaluator) in evaluators where !present.contains(id) && live[id] == nil {
             evaluatorTotals.reused += evaluator.reusedPositions
             evaluatorTotals.computed += evaluator.computedPositions
             evaluators[id] = nil
         }
-        let workers = persons.map { id in evaluators[id] ?? SlidingWindowEvaluator(network: network) }
-        for (id, evaluator) in zip(persons, workers) { evaluators[id] = evaluator }
         var logits = Tensor(shape: [keys.count, classes])
-        logits.scalars.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            Parallel.forEach(persons.count) { p, _ in
-                guard let evaluator = workers[p], let rows = byPerson[persons[p]] else { return }
-                for row in rows {
-                    var shape = input.shape
-                    shape[0] = 1
-                    let window = Tensor(shape: shape, scalars: Array(input.scalars[(row * perWindow)..<((row + 1) * perWindow)]))
-                    let result = evaluator.logits(window, start: keys[row].start, frames: end - keys[row].start + 1)
-                    for k in 0..<classes { out[row * classes + k] = result[k] }
-                }
+        // An evaluator takes one window per call: a person's second window (as a partner
+        // over another start) goes into a later call.
+        var remaining = Array(keys.indices)
+        while !remaining.isEmpty {
+            var taken = Set<Int>(), rows: [Int] = [], later: [Int] = []
+            for row in remaining {
+                if taken.insert(keys[row].person).inserted { rows.append(row) } else { later.append(row) }
             }
+            var windows: [SlidingWindowEvaluator.Window] = []
+            for row in rows {
+                let person = keys[row].person
+                guard let evaluator = evaluators[person] ?? SlidingWindowEvaluator(network: network) else { return infer(input) }
+                evaluators[person] = evaluator
+                var shape = input.shape
+                shape[0] = 1
+                let window = Tensor(shape: shape, scalars: Array(input.scalars[(row * perWindow)..<((row + 1) * perWindow)]))
+                windows.append(.init(evaluator: evaluator, input: window, start: keys[row].start, frames: end - keys[row].start + 1))
+            }
+            for (row, result) in zip(rows, SlidingWindowEvaluator.logits(windows)) {
+                logits.scalars.replaceSubrange((row * classes)..<((row + 1) * classes), with: result)
+            }
+            remaining = later
         }
         return logits
     }

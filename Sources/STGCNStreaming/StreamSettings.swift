@@ -14,6 +14,13 @@ public struct StreamSettings: Sendable, Hashable {
     /// Reuse block outputs of a person's previous window (`SlidingWindowEvaluator`, plain
     /// ST-GCN models only); the answer is the same up to float rounding.
     public var reuseOverlappingWindows = true
+    /// Give each person its own phase within the hop instead of predicting everyone on the same
+    /// frame: a person first seen gets the phase (0..<hop) that the fewest live persons have,
+    /// the one farthest from the phases in use on a tie, and is predicted after the frames
+    /// where `(index + 1) % hop` equals it. Every person is still predicted every `hop` frames
+    /// on the window ending there (the same answer as offline); the work of a round is spread
+    /// over the hop, so several persons do not all wait for one another.
+    public var staggerPersons = false
 
     /// Creates settings.
     public init(window: Int = 300, hop: Int = 10, persons: Int = 2, tracker: PersonTracker.Settings) {

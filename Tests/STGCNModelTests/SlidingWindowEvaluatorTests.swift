@@ -55,5 +55,39 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
         try check(hop: 0, windows: 6, expectReuse: true, starts: [8, 4, 12, 10, 2, 16])
     }
 
+    /// Three persons' windows evaluated together each round (edges of all of them in one batch
+    /// per block, a newcomer's window run whole beside them) equal `infer` on each window.
+    func testSeveralPersonsTogetherMatchInfer() throws {
+        let network = try STGCNNetwork(configuration: ModelConfiguration(classCount: 5, layout: .openpose))
+        network.initializeWeights(seed: 3)
+        let (c, v, length, hop, rounds) = (3, 18, 48, 4, 4)
+        let total = length + hop * rounds
+        var generator = SeededGenerator(seed: 99)
+        let sequences = (0..<3).map { _ in (0..<(c * total * v)).map { _ in generator.nextUniform() - 0.5 } }
+        let evaluators = try (0..<3).map { _ in try XCTUnwrap(SlidingWindowEvaluator(network: network)) }
+        for round in 0..<rounds {
+            var windows: [SlidingWindowEvaluator.Window] = []
+            var inputs: [Tensor] = []
+            // Person 2 arrives in round 2 (its first window is computed whole) with 30 frames of data.
+            for person in 0..<3 where person < 2 || round >= 2 {
+                let start = round * hop + person
+                let frames = person == 2 && round == 2 ? 30 : length
+                var window = Tensor(shape: [1, c, length, v, 1])
+                for ch in 0..<c { for t in 0..<frames { for j in 0..<v {
+                    window.scalars[(ch * length + t) * v + j] = sequences[person][(ch * total + start + t) * v + j]
+                } } }
+                windows.append(.init(evaluator: evaluators[person], input: window, start: start, frames: frames))
+                inputs.append(window)
+            }
+            let together = SlidingWindowEvaluator.logits(windows)
+            for (w, input) in inputs.enumerated() {
+                let full = network.infer(input).scalars
+                for k in 0..<5 { XCTAssertEqual(together[w][k], full[k], accuracy: 1e-5 * max(1, abs(full[k])), "round \(round) window \(w) class \(k)") }
+            }
+        }
+        XCTAssertGreaterThan(evaluators[0].reusedPositions, 0)
+        XCTAssertGreaterThan(evaluators[2].reusedPositions, 0)
+    }
+
     func testNothingReusedWhenTheWindowMovesByItsLength() throws { try check(hop: 40, expectReuse: false) }
 }

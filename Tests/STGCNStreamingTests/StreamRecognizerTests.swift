@@ -76,6 +76,35 @@ final class StreamRecognizerTests: XCTestCase {
         }
     }
 
+    /// Staggered persons: each is predicted every hop frames on its own phase (newcomers take
+    /// the least used phase, far from the others), and every prediction still equals the model
+    /// on the offline window ending there, partners' windows included.
+    func testStaggeredPersonsKeepTheirPhaseAndEqualOffline() throws {
+        let model = try openposeModel()
+        let poses = try shortRecording()
+        var settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
+        settings.staggerPersons = true
+        let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
+        var predictions: [StreamPrediction] = []
+        for pose in poses { predictions += stream.process(pose) }
+        let recording = TrackedRecording(poses: poses, tracking: FrameTracking(converter: try converter(), tracker: settings.tracker))
+        var phases: [Int: Set<Int>] = [:]
+        for prediction in predictions { phases[prediction.person, default: []].insert((prediction.index + 1) % 4) }
+        XCTAssertEqual(phases, [1: [0], 2: [2], 3: [1]], "one phase per person: 0, then the farthest (2), then the nearest free one")
+        XCTAssertGreaterThan(stream.reuseCounts.reused, 0)
+        XCTAssertTrue(predictions.contains { !$0.partners.isEmpty }, "someone with a partner")
+        for prediction in predictions {
+            let window = try XCTUnwrap(recording.clip(person: prediction.person, endingAt: prediction.index, window: 16, persons: 2))
+            XCTAssertEqual(window.start, prediction.windowStart)
+            XCTAssertEqual(window.partners, prediction.partners)
+            let offline = model.infer(Tensor(shape: [1] + window.clip.shape, scalars: window.clip.values)).scalars
+            for k in 0..<Self.classes {
+                XCTAssertEqual(prediction.logits[k], offline[k], accuracy: 2e-5 * max(1, abs(offline[k])),
+                               "frame \(prediction.index) person \(prediction.person) class \(k)")
+            }
+        }
+    }
+
     func testEmptyFramesAndPersonsWithoutJointsAreNotErrors() throws {
         let model = try openposeModel()
         let settings = StreamSettings(window: 8, hop: 2, persons: 2, tracker: .standard(threeDimensional: false))
