@@ -31,9 +31,17 @@ Outputs, in Tests/STGCNTestSupport/Resources/lockstep/: `data.npy`, `label.pkl`,
   (trained - initial), and `<p>.delta_norm.<param>`: the L2 norm of the whole change;
 - `<p>.running.<bn>.running_{mean,var}`: every batch norm's running statistics after training.
 
+With `--dropout 0.5` it writes `dropout.safetensors` instead (same keys, plus `masks.kept` and
+`masks.index_sum`): the same run with dropout 0.5, each block's `tcn.4` (blocks 1-9) multiplying
+by exactly the mask the Trainer draws — `Dropout.makeKeepMask` after
+`STGCNNetwork.reseedDropout(RunSeeds.derive(seed, 3, epoch, batch))`, replicated here (xoshiro256**
+per 65,536-entry chunk, C order over the block's (N·M, C, T, V) activation) — times 1 / (1 - p).
+Its float32 ensemble runs on one thread: the unperturbed run and three with perturbed weights.
+
 Run from the repository root (needs torch and numpy; the Swift build and tests never need them):
 
     python3 bench/lockstep_reference.py [--fixture ../shared/fixtures/stgcn-ntu-spatial]
+    python3 bench/lockstep_reference.py --dropout 0.5
 """
 import argparse
 import os

@@ -21,6 +21,9 @@ import STGCNTraining
 /// an order of magnitude worse. A systematic difference (a wrong learning rate at the step, a
 /// missing weight decay, another batch order, momentum or Nesterov misapplied) moves iteration 2
 /// and every parameter's change by far more than that.
+///
+/// The second run (`dropout.safetensors`) is the same with dropout 0.5, PyTorch replaying the
+/// masks the Trainer draws, under the same bars.
 final class LockStepTrainingTests: XCTestCase {
     struct Run {
         var iterationLosses: [Double] = []
