@@ -5,8 +5,9 @@ import STGCNTensor
 
 /// The dropout masks a training run draws, as the Trainer draws them (the network reseeded with
 /// `RunSeeds.derive(seed, 3, epoch, batch)` before every batch), tested as statistics: the keep
-/// rate per block, per sample and per 65,536-entry piece; independence between samples, blocks,
-/// batches and neighbouring entries; no mask on block 0 (as the official model, whose first block
+/// rate per block, per sample and per 65,536-entry piece; the spread of the per-(sample, channel)
+/// kept counts (binomial, neither clumped nor too even); independence between samples, blocks,
+/// batches and neighbouring entries, frames and channels; no mask on block 0 (as the official model, whose first block
 /// is built without `dropout`); inverted scaling with mean 1.
 ///
 /// Every bound is 5 standard deviations of the binomial statistic, so a correct generator fails
@@ -61,6 +62,20 @@ final class DropoutMaskStatisticsTests: XCTestCase {
                        trials: mask.count - 1, "\(block), neighbours")
             assertRate(bothKeptFraction(mask[0..<rowSize], mask[rowSize..<(2 * rowSize)]), expected: keep * keep,
                        trials: rowSize, "\(block), samples 0 and 1")
+            // Neighbouring frames (lag V = 25) and channels (lag T·V = 500) are independent too.
+            for (lag, what) in [(25, "next frame"), (20 * 25, "next channel")] {
+                assertRate(bothKeptFraction(mask[0..<(mask.count - lag)], mask[lag...]), expected: keep * keep,
+                           trials: mask.count - lag, "\(block), \(what)")
+            }
+            // The kept counts of the (sample, channel) rows of T·V entries vary as binomial counts:
+            // Pearson's χ² over the 512 rows is within 5σ of its mean (σ = √(2·rows)).
+            let channelRows = mask.count / (20 * 25), perRow = Double(20 * 25)
+            let chiSquare = (0..<channelRows).map { row -> Double in
+                let kept = Double(mask[(row * 500)..<((row + 1) * 500)].reduce(0) { $0 + Int($1) })
+                return (kept - perRow * keep) * (kept - perRow * keep) / (perRow * keep * (1 - keep))
+            }.reduce(0, +)
+            XCTAssertLessThanOrEqual(abs(chiSquare - Double(channelRows)), 5 * (2 * Double(channelRows)).squareRoot(),
+                                     "\(block): χ² of the per-(sample, channel) kept counts \(chiSquare) over \(channelRows) rows")
             // Pieces are not copies of each other.
             assertRate(bothKeptFraction(mask[0..<piece], mask[piece..<(2 * piece)]), expected: keep * keep,
                        trials: piece, "\(block), pieces 0 and 1")

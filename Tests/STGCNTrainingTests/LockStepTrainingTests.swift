@@ -21,6 +21,9 @@ import STGCNTraining
 /// an order of magnitude worse. A systematic difference (a wrong learning rate at the step, a
 /// missing weight decay, another batch order, momentum or Nesterov misapplied) moves iteration 2
 /// and every parameter's change by far more than that.
+///
+/// The second run (`dropout.safetensors`) is the same with dropout 0.5, PyTorch replaying the
+/// masks the Trainer draws, under the same bars.
 final class LockStepTrainingTests: XCTestCase {
     struct Run {
         var iterationLosses: [Double] = []
@@ -37,8 +40,48 @@ final class LockStepTrainingTests: XCTestCase {
     static let margin = 3.0
 
     func testTrainerFollowsPyTorchStepForStep() throws {
+        try assertFollowsPyTorch(reference: "reference.safetensors", dropout: 0)
+    }
+
+    /// The same run with dropout 0.5, PyTorch multiplying each block's `tcn.4` output by the
+    /// masks the Trainer draws (`bench/lockstep_reference.py --dropout 0.5` replicates
+    /// `Dropout.makeKeepMask` under `reseedDropout(RunSeeds.derive(seed, 3, epoch, batch))`).
+    /// Identical masks, placement, 1/(1 − p) scaling, backward and mask-to-element order give
+    /// agreement within PyTorch's own float32 envelope; a difference in any of them moves the
+    /// losses from iteration 1 on by far more.
+    func testTrainerWithDropoutFollowsPyTorchUnderReplayedMasks() throws {
+        try assertFollowsPyTorch(reference: "dropout.safetensors", dropout: 0.5)
+    }
+
+    /// The reference's masks are the Trainer's: for every batch and block 1-9, the kept count and
+    /// the sum of kept indices of `makeKeepMask` after `reseedDropout` as the Trainer calls it.
+    func testReplayedMasksAreTheTrainersMasks() throws {
+        let reference = try SafetensorsFile(contentsOf: try TestResources.lockStep("dropout.safetensors"))
+        let kept = try reference.tensor("masks.kept").doubleValues()
+        let indexSums = try reference.tensor("masks.index_sum").doubleValues()
+        let network = try STGCNNetwork(configuration: ModelConfiguration(classCount: 10, layout: .ntuRGBD, dropout: 0.5))
+        XCTAssertEqual(kept.count, 12 * 9)
+        XCTAssertEqual(indexSums.count, 12 * 9)
+        // (N·M, C, T, V) = (4·2, 64, 24, 25), (8, 128, 12, 25), (8, 256, 6, 25): 307,200 entries each.
+        let count = 8 * 64 * 24 * 25
+        for iteration in 0..<min(12, kept.count / 9, indexSums.count / 9) {
+            network.reseedDropout(RunSeeds.derive(5, 3, UInt64(iteration / 4), UInt64(iteration % 4)))
+            XCTAssertNil(network.blocks[0].dropout.makeKeepMask(count: count, mode: .training))
+            for block in 1..<10 {
+                let mask = try XCTUnwrap(network.blocks[block].dropout.makeKeepMask(count: count, mode: .training))
+                let ours = mask.reduce(0) { $0 + Int($1) }
+                let oursIndexSum = mask.indices.reduce(0) { $0 + (mask[$1] == 0 ? 0 : $1) }
+                XCTAssertEqual(Double(ours), kept[iteration * 9 + block - 1], "iteration \(iteration + 1), block \(block): kept")
+                XCTAssertEqual(Double(oursIndexSum), indexSums[iteration * 9 + block - 1],
+                               "iteration \(iteration + 1), block \(block): sum of kept indices")
+            }
+        }
+    }
+
+    /// Trains with `dropout` and checks the run against `Resources/lockstep/<reference>`.
+    func assertFollowsPyTorch(reference name: String, dropout: Double) throws {
         let fixture = try Fixtures.folder("stgcn-ntu-spatial")
-        let reference = try SafetensorsFile(contentsOf: try TestResources.lockStep("reference.safetensors"))
+        let reference = try SafetensorsFile(contentsOf: try TestResources.lockStep(name))
         func doubles(_ key: String) throws -> [Double] { try reference.tensor(key).doubleValues() }
         /// The values of `keys` concatenated, for run `prefix`.
         func values(_ prefix: String, _ keys: [String]) throws -> [Double] { try keys.flatMap { try doubles("\(prefix).\($0)") } }
@@ -52,7 +95,7 @@ final class LockStepTrainingTests: XCTestCase {
                                      "\(what): ours \(distance(ours)) from float64, PyTorch float32 up to \(envelope)")
         }
 
-        let run = try train(weights: fixture.appendingPathComponent("model.safetensors"))
+        let run = try train(weights: fixture.appendingPathComponent("model.safetensors"), dropout: dropout)
 
         // Iteration by iteration, against the envelope so far (chaos only grows).
         let truth = try doubles("f64.iteration_loss")
@@ -64,6 +107,8 @@ final class LockStepTrainingTests: XCTestCase {
         for i in 0..<12 {
             envelope = max(envelope, runs.map { abs($0[i] - truth[i]) }.max() ?? 0)
             let ours = abs(run.iterationLosses[i] - truth[i])
+            print(String(format: "lock-step dropout %g, iteration %2d: Swift %.6f, float64 %.6f, |Swift - f64| %.1e, PyTorch float32 envelope %.1e",
+                         dropout, i + 1, run.iterationLosses[i], truth[i], ours, envelope))
             XCTAssertLessThanOrEqual(ours, Self.margin * envelope + 1e-6,
                                      "iteration \(i + 1): ours \(ours) from float64, PyTorch float32 up to \(envelope)")
         }
@@ -88,7 +133,7 @@ final class LockStepTrainingTests: XCTestCase {
     }
 
     /// Trains with the real `Trainer` on the resource clips and collects what the reference holds.
-    func train(weights: URL) throws -> Run {
+    func train(weights: URL, dropout: Double) throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stgcn-lockstep-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("work"), withIntermediateDirectories: true)
@@ -103,7 +148,7 @@ final class LockStepTrainingTests: XCTestCase {
         model_args:
           in_channels: 3
           num_class: 10
-          dropout: 0
+          dropout: \(dropout)
           edge_importance_weighting: True
           graph_args: {layout: 'ntu-rgb+d', strategy: 'spatial'}
         weights: '\(weights.path)'
