@@ -86,6 +86,27 @@ final class StreamCommandTests: XCTestCase {
         }
     }
 
+    /// `--stagger`: the demo's three persons each on their own phase, still every hop frames.
+    func testStaggeredPersonsArePredictedOnTheirOwnPhase() throws {
+        let result = try CommandRunner.run(["stream", "--demo", "-c", config.path, "--weights", weights.path, "--hop", "40", "--stagger"])
+        XCTAssertEqual(result.status, 0, result.error)
+        var frames: [Int: [Int]] = [:]
+        for line in try objects(result.output) {
+            frames[try XCTUnwrap(line["person"] as? Int), default: []].append(try XCTUnwrap(line["frame"] as? Int))
+        }
+        XCTAssertEqual(frames.keys.sorted(), [1, 2, 3])
+        var phases = Set<Int>()
+        for (person, seen) in frames {
+            XCTAssertEqual(Set(seen.map { ($0 + 1) % 40 }).count, 1, "person \(person): one phase, frames \(seen)")
+            XCTAssertTrue(zip(seen, seen.dropFirst()).allSatisfy { $1 - $0 == 40 }, "person \(person) every 40 frames: \(seen)")
+            phases.insert((seen[0] + 1) % 40)
+        }
+        XCTAssertEqual(phases.count, 3, "three different phases")
+        let bad = try CommandRunner.run(["stream", "--benchmark", "--benchmark-fps", "0"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.error.contains("--benchmark-fps"), bad.error)
+    }
+
     /// The prediction at frame t equals `stgcn predict` on the recording up to t, window W.
     func testStreamEqualsPredictOnTheWindowEndingThere() throws {
         let lines = try demoLines(70)
