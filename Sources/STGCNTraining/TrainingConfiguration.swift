@@ -17,7 +17,8 @@ public struct FeederArguments: Sendable, Equatable {
     public var dataPath: URL?
     /// `label_path` (official feeder).
     public var labelPath: URL?
-    /// `random_choose`, `random_shift`, `random_move`, `window_size`, `debug`.
+    /// `random_choose`, `random_shift`, `random_move`, `window_size`, `debug`, and
+    /// `uniform_sampling` (random in `train_feeder_args`, centered in `test_feeder_args`).
     public var options: FeederOptions
     /// `samples_per_class` (synthetic feeder).
     public var samplesPerClass: Int
@@ -47,7 +48,7 @@ public struct FeederArguments: Sendable, Equatable {
 
     /// The keys a feeder argument mapping may hold.
     public static let knownKeys: Set<String> = [
-        "data_path", "label_path", "random_choose", "random_shift", "random_move", "window_size", "debug", "mmap",
+        "data_path", "label_path", "random_choose", "random_shift", "random_move", "window_size", "debug", "mmap", "uniform_sampling",
         "samples_per_class", "frames", "variable_length", "center", "persons",
     ]
 }
@@ -194,6 +195,12 @@ public struct TrainingConfiguration: Sendable {
                                               randomMove: try flag("random_move"), windowSize: window, debug: try flag("debug"))
             if arguments.options.randomChoose && window < 1, let n = fields["random_choose"] {
                 throw reader.error(n, key: "\(key).random_choose", "needs window_size of at least 1")
+            }
+            if try flag("uniform_sampling") {
+                guard window >= 1 else {
+                    throw reader.error(fields["uniform_sampling"] ?? node, key: "\(key).uniform_sampling", "needs window_size of at least 1")
+                }
+                arguments.options.uniformSampling = key == "train_feeder_args" ? .random : .centered
             }
             arguments.samplesPerClass = try count("samples_per_class", key == "train_feeder_args" ? 20 : 8)
             arguments.frames = try count("frames", 64)

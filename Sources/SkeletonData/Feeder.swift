@@ -19,14 +19,21 @@ public struct FeederOptions: Sendable, Equatable {
     public var windowSize = -1
     /// Official `debug`: use only the first 100 samples.
     public var debug = false
+    /// Not in the official feeder (PySKL's uniform sampling, key `uniform_sampling`): with a
+    /// `windowSize` of at least 1, clips are `SkeletonClip.uniformlySampled` to `windowSize`
+    /// frames from their valid frames instead of cropped (`randomChoose`) or zero-padded.
+    /// `.random` for training, `.centered` for evaluation; nil (default) leaves it off.
+    public var uniformSampling: UniformSamplingMode?
 
     /// Options; the defaults are the official feeder's.
-    public init(randomChoose: Bool = false, randomShift: Bool = false, randomMove: Bool = false, windowSize: Int = -1, debug: Bool = false) {
+    public init(randomChoose: Bool = false, randomShift: Bool = false, randomMove: Bool = false, windowSize: Int = -1, debug: Bool = false,
+                uniformSampling: UniformSamplingMode? = nil) {
         self.randomChoose = randomChoose
         self.randomShift = randomShift
         self.randomMove = randomMove
         self.windowSize = windowSize
         self.debug = debug
+        self.uniformSampling = uniformSampling
     }
 }
 
@@ -243,13 +250,15 @@ public final class Feeder: Sendable {
     }
 
     /// Sample `index` with the enabled augmentations, in the official order: `random_shift`,
-    /// then `random_choose(windowSize)` or (windowSize > 0) `auto_pading(windowSize)`, then
-    /// `random_move`.
+    /// then `random_choose(windowSize)` or (windowSize > 0) `auto_pading(windowSize)` (or, with
+    /// `uniformSampling` on, uniform sampling to windowSize in their place), then `random_move`.
     /// - Throws: `FeederError.indexOutOfRange`, or `.data` when the mapped file cannot be decoded.
     public func sample(_ index: Int, using generator: inout some RandomNumberGenerator) throws -> SkeletonClip {
         var clip = try rawSample(index)
         if options.randomShift { clip = clip.randomShift(using: &generator) }
-        if options.randomChoose, options.windowSize > 0 {
+        if let mode = options.uniformSampling, options.windowSize > 0 {
+            clip = clip.uniformlySampled(size: options.windowSize, mode: mode, using: &generator)
+        } else if options.randomChoose, options.windowSize > 0 {
             clip = clip.randomChoose(size: options.windowSize, using: &generator)
         } else if options.windowSize > 0 {
             clip = clip.autoPadding(size: options.windowSize, randomPad: false, using: &generator)

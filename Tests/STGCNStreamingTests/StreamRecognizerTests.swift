@@ -63,16 +63,22 @@ final class StreamRecognizerTests: XCTestCase {
         XCTAssertTrue(predictions.contains { $0.windowFrames < 16 }, "a padded window")
         XCTAssertEqual(predictions.count, 1 + 2 + 2 + 3 + 3 + 2 + 2 + 1 + 1, "rounds at frames 3, 7, …, 35; persons present then")
         XCTAssertGreaterThan(stream.reuseCounts.reused, 0, "slid windows reused block outputs")
+        try assertEqualsOffline(predictions, recording: recording, model: model)
+    }
+
+    /// Each prediction equals the model on the recording's M = 2 clip of window 16 ending there.
+    func assertEqualsOffline(_ predictions: [StreamPrediction], recording: TrackedRecording, model: STGCNNetwork,
+                             file: StaticString = #filePath, line: UInt = #line) throws {
         for prediction in predictions {
             let window = try XCTUnwrap(recording.clip(person: prediction.person, endingAt: prediction.index, window: 16, persons: 2))
-            XCTAssertEqual(window.start, prediction.windowStart)
-            XCTAssertEqual(window.partners, prediction.partners)
+            XCTAssertEqual(window.start, prediction.windowStart, file: file, line: line)
+            XCTAssertEqual(window.partners, prediction.partners, file: file, line: line)
             let offline = model.infer(Tensor(shape: [1] + window.clip.shape, scalars: window.clip.values)).scalars
             for k in 0..<Self.classes {
                 XCTAssertEqual(prediction.logits[k], offline[k], accuracy: 2e-5 * max(1, abs(offline[k])),
-                               "frame \(prediction.index) person \(prediction.person) class \(k)")
+                               "frame \(prediction.index) person \(prediction.person) class \(k)", file: file, line: line)
             }
-            XCTAssertEqual(prediction.probabilities.reduce(0, +), 1, accuracy: 1e-4)
+            XCTAssertEqual(prediction.probabilities.reduce(0, +), 1, accuracy: 1e-4, file: file, line: line)
         }
     }
 
@@ -93,16 +99,7 @@ final class StreamRecognizerTests: XCTestCase {
         XCTAssertEqual(phases, [1: [0], 2: [2], 3: [1]], "one phase per person: 0, then the farthest (2), then the nearest free one")
         XCTAssertGreaterThan(stream.reuseCounts.reused, 0)
         XCTAssertTrue(predictions.contains { !$0.partners.isEmpty }, "someone with a partner")
-        for prediction in predictions {
-            let window = try XCTUnwrap(recording.clip(person: prediction.person, endingAt: prediction.index, window: 16, persons: 2))
-            XCTAssertEqual(window.start, prediction.windowStart)
-            XCTAssertEqual(window.partners, prediction.partners)
-            let offline = model.infer(Tensor(shape: [1] + window.clip.shape, scalars: window.clip.values)).scalars
-            for k in 0..<Self.classes {
-                XCTAssertEqual(prediction.logits[k], offline[k], accuracy: 2e-5 * max(1, abs(offline[k])),
-                               "frame \(prediction.index) person \(prediction.person) class \(k)")
-            }
-        }
+        try assertEqualsOffline(predictions, recording: recording, model: model)
     }
 
     func testEmptyFramesAndPersonsWithoutJointsAreNotErrors() throws {

@@ -98,6 +98,26 @@ final class TrainingConfigurationTests: XCTestCase {
         }
     }
 
+    /// `uniform_sampling` (PySKL's): random frames per segment for training, segment middles for
+    /// evaluation; it needs a window_size.
+    func testUniformSamplingIsRandomForTrainingAndCenteredForEvaluation() throws {
+        let text = Self.officialNTUXSub
+            .replacingOccurrences(of: "train_label.pkl\n", with: "train_label.pkl\n  uniform_sampling: True\n  window_size: 64\n")
+            .replacingOccurrences(of: "val_label.pkl\n", with: "val_label.pkl\n  uniform_sampling: True\n  window_size: 64\n")
+        let settings = try TrainingConfiguration(contentsOf: try write(text))
+        XCTAssertEqual(settings.trainFeeder.options.uniformSampling, .random)
+        XCTAssertEqual(settings.trainFeeder.options.windowSize, 64)
+        XCTAssertEqual(settings.testFeeder?.options.uniformSampling, .centered)
+        XCTAssertNil(try TrainingConfiguration(contentsOf: try write(Self.officialNTUXSub)).trainFeeder.options.uniformSampling)
+        let noWindow = Self.officialNTUXSub.replacingOccurrences(of: "train_label.pkl\n", with: "train_label.pkl\n  uniform_sampling: True\n")
+        let line = noWindow.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("uniform_sampling") }.map { $0 + 1 }
+        XCTAssertThrowsError(try TrainingConfiguration(contentsOf: try write(noWindow))) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.key, "train_feeder_args.uniform_sampling")
+            XCTAssertEqual((error as? ConfigurationError)?.line, line)
+            XCTAssertTrue("\(error)".contains("needs window_size"), "\(error)")
+        }
+    }
+
     func testCommandLineOverrides() throws {
         let url = try write(Self.officialNTUXSub)
         let overrides = try ConfigurationOverride.parse([
