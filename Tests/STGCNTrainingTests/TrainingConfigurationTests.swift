@@ -166,6 +166,8 @@ final class TrainingConfigurationTests: XCTestCase {
         XCTAssertEqual(settings.feeder, .synthetic)
         XCTAssertEqual(settings.epochCount, 2)
         XCTAssertEqual(settings.model.classCount, 13)
+        XCTAssertEqual(settings.trainFeeder.persons, 2, "both persons of the two-person classes")
+        XCTAssertEqual(settings.testFeeder?.persons, 2)
         XCTAssertTrue(settings.warnings.isEmpty, "\(settings.warnings)")
     }
 }
