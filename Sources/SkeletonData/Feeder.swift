@@ -222,13 +222,13 @@ public final class Feeder: Sendable {
     public var classCount: Int { (labels.max() ?? -1) + 1 }
 
     /// The shape (C, T, V, M) of the samples `sample(_:using:)` returns: T is `windowSize`
-    /// under `randomChoose`, at least `windowSize` otherwise (padding never cuts), else the
+    /// under `randomChoose` or `uniformSampling`, at least `windowSize` otherwise (padding never cuts), else the
     /// stored T.
     public var sampleShape: [Int] {
         var shape = storedSampleShape
         let window = options.windowSize
         if window > 0 {
-            shape[1] = options.randomChoose ? window : max(shape[1], window)
+            shape[1] = options.randomChoose || options.uniformSampling != nil ? window : max(shape[1], window)
         }
         return shape
     }

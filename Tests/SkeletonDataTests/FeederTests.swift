@@ -221,6 +221,15 @@ final class FeederTests: XCTestCase {
         XCTAssertEqual(long.sampleShape, [2, 10, 2, 2])
         XCTAssertEqual(try long.sample(1, using: &generator), raw)
 
+        // uniform_sampling gives exactly windowSize frames, fewer or more than stored, in batches too.
+        for window in [6, 16] {
+            let uniform = try Feeder(data: values, shape: shape, labels: [0, 1, 2], names: [],
+                                     options: .init(windowSize: window, uniformSampling: .random))
+            XCTAssertEqual(uniform.sampleShape, [2, window, 2, 2])
+            XCTAssertEqual(try uniform.sample(1, using: &generator).shape, [2, window, 2, 2])
+            XCTAssertEqual(try uniform.batch(indices: [0, 2], using: &generator).shape, [2, 2, window, 2, 2])
+        }
+
         // random_choose crops a contiguous window of exactly windowSize frames.
         let crop = try Feeder(data: values, shape: shape, labels: [0, 1, 2], names: [], options: .init(randomChoose: true, windowSize: 6))
         XCTAssertEqual(crop.sampleShape, [2, 6, 2, 2])
