@@ -185,8 +185,8 @@ public final class StreamRecognizer {
         }
     }
 
-    /// Evaluation logits of each window through its person's `SlidingWindowEvaluator`, all
-    /// persons' windows together (one batch of edges per block); evaluators of persons no
+    /// Evaluation logits of each window through its person's `SlidingWindowEvaluator`, the
+    /// windows run together in one group per core (`logits(of:)`); evaluators of persons no
     /// longer tracked are dropped.
     private func inferReusing(_ input: Tensor, keys: [WindowKey], end: Int) -> Tensor {
         guard let network = reusable else { return infer(input) }
