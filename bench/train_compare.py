@@ -26,6 +26,10 @@ Example (MSR Action3D cross-subject; 3 seeds; dropout 0.5 and 0):
     python3 bench/train_compare.py -c config/msr-action3d/train.yaml --data /tmp/msr64 \\
         --seeds 1 2 3 --dropout 0.5 0 --out /tmp/compare-msr
 
+Seeds can be split over processes (e.g. `--threads 1 --seeds 1 2 --out A` beside `--threads 1
+--seeds 3 4 --out B`); `--summarize A B` then prints the combined report. Each run is added to
+`<out>/summary.json` as soon as it finishes.
+
 Needs torch, numpy and PyYAML; uses `.build/release/stgcn` unless --stgcn is given.
 """
 import argparse
@@ -107,7 +111,7 @@ def train_pytorch(config, model, train, test, seed, epochs, log):
     return losses, correct / len(ty)
 
 
-def train_swift(stgcn, config_path, config, folder, weights, seed, dropout, epochs, data):
+def train_swift(stgcn, config_path, config, folder, weights, seed, dropout, epochs, data, threads):
     work = os.path.join(folder, "work")
     run_config = dict(config)
     run_config["work_dir"] = work
@@ -123,7 +127,7 @@ def train_swift(stgcn, config_path, config, folder, weights, seed, dropout, epoc
     path = os.path.join(folder, "config.yaml")
     with open(path, "w") as handle:
         yaml.safe_dump(run_config, handle, sort_keys=False)
-    result = subprocess.run([stgcn, "train", "-c", path], capture_output=True, text=True)
+    result = subprocess.run([stgcn, "train", "-c", path, "--threads", str(threads)], capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"stgcn train failed ({result.returncode}) for {config_path}, seed {seed}:\n{result.stderr}")
     with open(os.path.join(work, "metrics.jsonl")) as handle:
@@ -133,6 +137,37 @@ def train_swift(stgcn, config_path, config, folder, weights, seed, dropout, epoc
 
 def summary(values):
     return (statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def report(results):
+    """Per dropout rate: the per-epoch training loss and final top-1 of both sides, mean ± std over seeds."""
+    for dropout, runs in sorted(results.items(), reverse=True):
+        epochs = min(len(r["swift_loss"]) for r in runs)
+        seeds = ", ".join(str(r["seed"]) for r in runs)
+        print(f"\ndropout {dropout}, {len(runs)} seeds ({seeds}): train loss per epoch, mean ± std")
+        print(f"{'epoch':>5}  {'stgcn':>16}  {'pytorch':>16}")
+        for epoch in range(epochs):
+            s = summary([r["swift_loss"][epoch] for r in runs])
+            t = summary([r["torch_loss"][epoch] for r in runs])
+            print(f"{epoch + 1:>5}  {s[0]:>8.4f} ± {s[1]:<6.4f}  {t[0]:>8.4f} ± {t[1]:<6.4f}")
+        for r in runs:
+            print(f"seed {r['seed']}: top-1 stgcn {100 * r['swift_top1']:.1f}%, pytorch {100 * r['torch_top1']:.1f}%")
+        s = summary([100 * r["swift_top1"] for r in runs])
+        t = summary([100 * r["torch_top1"] for r in runs])
+        pooled = ((s[1] ** 2 + t[1] ** 2) / 2) ** 0.5
+        gap = abs(s[0] - t[0]) / pooled if pooled > 0 else float("inf")
+        print(f"final top-1: stgcn {s[0]:.1f} ± {s[1]:.1f}%, pytorch {t[0]:.1f} ± {t[1]:.1f}%; "
+              f"|difference| = {gap:.2f} pooled standard deviations")
+
+
+def merged(folders):
+    """The runs of several `--out` folders (e.g. seeds split over parallel processes), by dropout rate."""
+    results = {}
+    for folder in folders:
+        with open(os.path.join(folder, "summary.json")) as handle:
+            for dropout, runs in json.load(handle).items():
+                results.setdefault(float(dropout), []).extend(runs)
+    return results
 
 
 def main():
@@ -146,7 +181,12 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--stgcn", default=os.path.join(root, ".build", "release", "stgcn"))
     parser.add_argument("--out", default="/tmp/stgcn-train-compare")
+    parser.add_argument("--summarize", nargs="+", metavar="OUT",
+                        help="only print the combined report of finished --out folders (seeds run in parallel processes)")
     args = parser.parse_args()
+    if args.summarize:
+        report(merged(args.summarize))
+        return
     with open(args.config) as handle:
         config = yaml.safe_load(handle)
     epochs = args.epochs or config["num_epoch"]
@@ -172,7 +212,7 @@ def main():
                               {"source": "bench/train_compare.py"})
             started = time.time()
             swift_losses, swift_top1 = train_swift(args.stgcn, args.config, config, folder, weights, seed, dropout, epochs,
-                                                   args.data)
+                                                   args.data, args.threads)
             swift_seconds = time.time() - started
             started = time.time()
             torch_losses, torch_top1 = train_pytorch(config, model, train, test, seed, epochs, lambda _: None)
@@ -183,21 +223,11 @@ def main():
             print(f"dropout {dropout} seed {seed}: top-1 swift {100 * swift_top1:.1f}% ({swift_seconds:.0f} s), "
                   f"pytorch {100 * torch_top1:.1f}% ({torch_seconds:.0f} s); final loss swift {swift_losses[-1]:.4f}, "
                   f"pytorch {torch_losses[-1]:.4f}", flush=True)
-    with open(os.path.join(args.out, "summary.json"), "w") as handle:
-        json.dump({str(k): v for k, v in results.items()}, handle, indent=1)
-    for dropout, runs in results.items():
-        print(f"\ndropout {dropout}, {len(runs)} seeds: train loss per epoch, mean ± std")
-        print(f"{'epoch':>5}  {'stgcn':>16}  {'pytorch':>16}")
-        for epoch in range(epochs):
-            s = summary([r["swift_loss"][epoch] for r in runs])
-            t = summary([r["torch_loss"][epoch] for r in runs])
-            print(f"{epoch + 1:>5}  {s[0]:>8.4f} ± {s[1]:<6.4f}  {t[0]:>8.4f} ± {t[1]:<6.4f}")
-        s = summary([100 * r["swift_top1"] for r in runs])
-        t = summary([100 * r["torch_top1"] for r in runs])
-        pooled = ((s[1] ** 2 + t[1] ** 2) / 2) ** 0.5
-        gap = abs(s[0] - t[0]) / pooled if pooled > 0 else float("inf")
-        print(f"final top-1: stgcn {s[0]:.1f} ± {s[1]:.1f}%, pytorch {t[0]:.1f} ± {t[1]:.1f}%; "
-              f"|difference| = {gap:.2f} pooled standard deviations")
+            partial = os.path.join(args.out, "summary.json.partial")
+            with open(partial, "w") as handle:
+                json.dump({str(k): v for k, v in results.items()}, handle, indent=1)
+            os.replace(partial, os.path.join(args.out, "summary.json"))
+    report(results)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,9 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Run every window whole instead of reusing block outputs of the person's previous window (same answer; for comparison).")
     var noReuse = false
 
+    @Flag(help: "Do not prepare the next round's windows on the frames between rounds (each round then computes both edges of every window; same answer; for comparison).")
+    var noPrepareAhead = false
+
     @Flag(help: "Predict each person on its own phase within the hop (still every --hop frames, on the window ending there) instead of everyone on the same frame: spreads the work of several persons over the hop.")
     var stagger = false
 
@@ -240,6 +243,7 @@ struct StreamCommand: ParsableCommand {
             var settings = StreamSettings(window: window, hop: hop, persons: persons, tracker: tracker)
             settings.reuseOverlappingWindows = !noReuse
             settings.staggerPersons = stagger
+            settings.prepareAhead = !noPrepareAhead
             return try StreamRecognizer(model: model, converter: converter, settings: settings)
         } catch { throw CLIError(error.description) }
     }
@@ -269,7 +273,7 @@ struct StreamCommand: ParsableCommand {
         }
         let window = self.window ?? 300
         if !json {
-            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : "on"), \(stagger ? "persons staggered" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
+            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
             print("persons  frames/s  latency median  latency p95  rounds  block positions reused")
         }
         for count in sizes {
@@ -286,7 +290,7 @@ struct StreamCommand: ParsableCommand {
             if json {
                 print(JSONWriting.text(.object([
                     "persons": .integer(count), "window": .integer(window), "hop": .integer(hop), "threads": .integer(Parallel.workerCount),
-                    "stagger": .bool(stagger), "paced_fps": benchmarkFps.map { .number($0) } ?? .null,
+                    "stagger": .bool(stagger), "prepare_ahead": .bool(!noReuse && !noPrepareAhead), "paced_fps": benchmarkFps.map { .number($0) } ?? .null,
                     "frames": .integer(result.frames), "frames_per_second": .number((result.framesPerSecond * 100).rounded() / 100),
                     "latency_median_ms": .number((median * 10).rounded() / 10), "latency_p95_ms": .number((p95 * 10).rounded() / 10),
                     "rounds": .integer(result.roundLatencies.count), "reused_block_positions": .number((reusedShare * 1000).rounded() / 1000),

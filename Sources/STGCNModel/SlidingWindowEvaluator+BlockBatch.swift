@@ -1,7 +1,8 @@
 import STGCNTensor
 
-/// One block run for all the windows of a `SlidingWindowEvaluator.logits(_:)` call: the pieces of
-/// block input that must be computed (each reusing window's two edges, each other window whole)
+/// One block run for all the windows of a `SlidingWindowEvaluator.logits(_:)` or `prepare(_:)`
+/// call: the pieces of block input that must be computed (each reusing window's two edges, only
+/// the left one for a window prepared ahead, each other window whole)
 /// are stacked into as few batches as possible and run with one `STGCNBlock.forward` each.
 ///
 /// Edges of different lengths share a batch by zero padding on their inner side only: a left
@@ -21,49 +22,62 @@ enum BlockBatch {
         var padding = 0
     }
 
-    /// The block outputs `(1, C', T', V)` of every pass, as `plans` say.
+    /// The block outputs `(1, C', T', V)` of every pass, as `plans` say: the pieces to compute are
+    /// batched (edges together, whole windows together, by input length) and the block runs once
+    /// per batch.
     static func run(_ block: STGCNBlock, index: Int, network: STGCNNetwork, passes: [SlidingWindowEvaluator.Pass],
                     plans: [SlidingWindowEvaluator.Plan]) -> [Tensor] {
         let stride = network.configuration.blockSchedule[index].stride
         let radius = (network.configuration.temporalKernelSize - 1) / 2
         let channels = network.configuration.blockSchedule[index].outputChannels
-        var outputs: [Tensor] = []
-        outputs.reserveCapacity(passes.count)
-        // Groups by (whole?, input length): rows of one batch need one length.
-        var groups: [GroupKey: [Job]] = [:]
+        var jobs: [(key: GroupKey, job: Job)] = []
         for (p, pass) in passes.enumerated() {
-            let inputFrames = pass.x.shape[2], joints = pass.x.shape[3]
+            let inputFrames = pass.x.shape[2]
+            let outputFrames = (inputFrames - 1) / stride + 1
             switch plans[p] {
-            case .whole(let outputFrames):
-                outputs.append(Tensor(shape: [1, channels, outputFrames, joints]))
-                groups[GroupKey(whole: true, inputFrames: inputFrames), default: []]
-                    .append(Job(pass: p, frames: 0..<inputFrames, outputs: 0..<outputFrames))
-            case .reuse(let copied, let previous, let shift, let outputFrames):
-                outputs.append(copyMiddle(copied, from: previous, shift: shift, outputFrames: outputFrames))
+            case .whole:
+                jobs.append((GroupKey(whole: true, inputFrames: inputFrames), Job(pass: p, frames: 0..<inputFrames, outputs: 0..<outputFrames)))
+            case .reuse(let copied, _, _, let rightEdge):
                 let key = GroupKey(whole: false, inputFrames: inputFrames)
                 if copied.lowerBound > 0 {
                     let end = min(inputFrames, stride * (copied.lowerBound - 1) + radius + 1)
-                    groups[key, default: []].append(Job(pass: p, frames: 0..<end, outputs: 0..<copied.lowerBound))
+                    jobs.append((key, Job(pass: p, frames: 0..<end, outputs: 0..<copied.lowerBound)))
                 }
-                if copied.upperBound < outputFrames {
+                if rightEdge, copied.upperBound < outputFrames {
                     let first = max(0, stride * copied.upperBound - radius)
-                    groups[key, default: []].append(Job(pass: p, frames: first..<inputFrames, outputs: copied.upperBound..<outputFrames))
+                    jobs.append((key, Job(pass: p, frames: first..<inputFrames, outputs: copied.upperBound..<outputFrames)))
                 }
             }
         }
         let adjacency = network.effectiveAdjacency(block: index)
-        for key in groups.keys.sorted(by: { ($0.whole ? 1 : 0, $0.inputFrames) < ($1.whole ? 1 : 0, $1.inputFrames) }) {
-            guard var jobs = groups[key] else { continue }
-            let length = padToCommonLength(&jobs, stride: stride)
-            let batch = stack(jobs, passes: passes, length: length)
-            let result = block.forward(batch, adjacency: adjacency, support: network.support, mode: .inference)
-            for (row, job) in jobs.enumerated() {
+        var outputs = passes.indices.map { p in
+            initialOutput(plans[p], channels: channels, inputFrames: passes[p].x.shape[2], joints: passes[p].x.shape[3], stride: stride)
+        }
+        for key in Set(jobs.map(\.key)).sorted(by: { ($0.whole ? 1 : 0, $0.inputFrames) < ($1.whole ? 1 : 0, $1.inputFrames) }) {
+            var batchJobs = jobs.filter { $0.key == key }.map(\.job)
+            let length = padToCommonLength(&batchJobs, stride: stride)
+            let result = block.forward(stack(batchJobs, passes: passes, length: length), adjacency: adjacency,
+                                       support: network.support, mode: .inference)
+            for (row, job) in batchJobs.enumerated() {
                 place(row: row, of: result, job: job, stride: stride, into: &outputs[job.pass])
             }
         }
         return outputs
     }
 
+    /// A `(1, C', T', V)` block output holding the positions a plan copies from an earlier window
+    /// (zero elsewhere; all zero for a window computed whole, every position of which is computed).
+    private static func initialOutput(_ plan: SlidingWindowEvaluator.Plan, channels: Int, inputFrames: Int, joints: Int, stride: Int) -> Tensor {
+        let outputFrames = (inputFrames - 1) / stride + 1
+        switch plan {
+        case .whole:
+            return Tensor(uninitializedShape: [1, channels, outputFrames, joints])
+        case .reuse(let copied, let previous, let shift, _):
+            return copyMiddle(copied, from: previous, shift: shift, outputFrames: outputFrames)
+        }
+    }
+
+    /// Rows of one batch need one length: windows computed whole, and edges, by input length.
     private struct GroupKey: Hashable {
         var whole: Bool
         var inputFrames: Int
@@ -105,13 +119,16 @@ enum BlockBatch {
     /// A `(1, C', T', V)` output holding `previous`'s positions `copied + shift` at `copied` (zero elsewhere).
     private static func copyMiddle(_ copied: Range<Int>, from previous: Tensor, shift: Int, outputFrames: Int) -> Tensor {
         let (channels, joints, previousFrames) = (previous.shape[1], previous.shape[3], previous.shape[2])
-        var y = Tensor(shape: [1, channels, outputFrames, joints])
+        var y = Tensor(uninitializedShape: [1, channels, outputFrames, joints])
         y.scalars.withUnsafeMutableBufferPointer { out in
             previous.scalars.withUnsafeBufferPointer { old in
+                guard let out = out.baseAddress, let old = old.baseAddress else { return }
                 for c in 0..<channels {
-                    let to = (c * outputFrames + copied.lowerBound) * joints
-                    let from = (c * previousFrames + copied.lowerBound + shift) * joints
-                    for i in 0..<(copied.count * joints) { out[to + i] = old[from + i] }
+                    let row = out + c * outputFrames * joints
+                    row.update(repeating: 0, count: copied.lowerBound * joints)
+                    (row + copied.lowerBound * joints).update(from: old + (c * previousFrames + copied.lowerBound + shift) * joints,
+                                                              count: copied.count * joints)
+                    (row + copied.upperBound * joints).update(repeating: 0, count: (outputFrames - copied.upperBound) * joints)
                 }
             }
         }

@@ -18,7 +18,15 @@ import STGCNTensor
 /// positions with the current one. With the official schedule and a hop of 10, the blocks
 /// after the second stride copy from the window two hops back instead of being run whole.
 /// The first window, a window of another length, and windows a whole window apart are computed
-/// whole.
+/// whole. Two windows that start on the same stream frame share their left padding too, so a
+/// window whose start did not move (a person seen for less than W frames, or a window prepared
+/// ahead) also copies its left edge.
+///
+/// Work ahead of time (`prepare(_:)`): a window whose last frames have not arrived yet can be run
+/// on the frames that have, computing only its left edge and copying the rest from earlier
+/// windows, and kept with the count of its leading positions that are exact. When the whole window
+/// comes, it copies all of that (same start, so the left edge too) and computes only its right
+/// edge. So the work between a frame's arrival and its prediction shrinks to the right edge.
 ///
 /// Only for the plain ST-GCN (`ModelVariant.stgcn`); one evaluator per person, not thread-safe.
 public final class SlidingWindowEvaluator {
@@ -31,7 +39,9 @@ public final class SlidingWindowEvaluator {
         var frames: Int
     }
     /// Per block: kept outputs keyed by window start modulo the block's cumulative stride.
-    var kept: [[Int: (placement: Placement, output: Tensor)]]
+    /// (`exact`: how many leading positions equal the complete window's — all of them except for
+    /// a window prepared ahead.)
+    var kept: [[Int: (placement: Placement, output: Tensor, exact: Int)]]
     var keptLength = 0
     /// Cumulative stride after each block.
     let cumulativeStrides: [Int]
@@ -91,6 +101,12 @@ public final class SlidingWindowEvaluator {
         Self.logits([Window(evaluator: self, input: input, start: start, frames: frames)])[0]
     }
 
+    /// Prepares the one-person window `input` ahead of its last frames: only its first `frames`
+    /// frames have arrived (`prepare(_:)`).
+    public func prepare(_ input: Tensor, start: Int, frames: Int) {
+        Self.prepare([Window(evaluator: self, input: input, start: start, frames: frames)])
+    }
+
     /// The logits of several persons' windows, each through its own evaluator (distinct
     /// evaluators of one network), run together block by block: per block, the edges of every
     /// window that reuses an earlier one run as one batch, and the windows computed whole as
@@ -98,41 +114,55 @@ public final class SlidingWindowEvaluator {
     /// instead of many small ones.
     public static func logits(_ windows: [Window]) -> [[Float]] {
         guard let network = windows.first?.evaluator.network else { return [] }
+        return run(windows, network: network, ahead: false).map { network.classify($0.x, persons: 1, mode: .inference).scalars }
+    }
+
+    /// Runs windows whose last frames have not arrived yet, ahead of time: each `Window` holds the
+    /// future window's start and the frames that have arrived (`frames`, the rest zero). Computes
+    /// only each block's left edge, copies what earlier windows hold, and keeps that for the
+    /// complete window (same start) to copy later; computes no logits. Positions that no earlier
+    /// window holds are left to the complete window: computing them here as separate small
+    /// pieces cost more than the right edge they would have shortened.
+    public static func prepare(_ windows: [Window]) {
+        guard let network = windows.first?.evaluator.network else { return }
+        _ = run(windows, network: network, ahead: true)
+    }
+
+    /// The windows through every block (each evaluator's kept outputs updated).
+    private static func run(_ windows: [Window], network: STGCNNetwork, ahead: Bool) -> [Pass] {
         precondition(windows.allSatisfy { $0.evaluator.network === network }, "every window must run the same network")
         precondition(Set(windows.map { ObjectIdentifier($0.evaluator) }).count == windows.count, "one window per evaluator")
-        var passes = windows.map { Pass(window: $0, network: network) }
+        var passes = windows.map { Pass(window: $0, network: network, ahead: ahead) }
         let radius = (network.configuration.temporalKernelSize - 1) / 2
         for (index, block) in network.blocks.enumerated() {
             let stride = network.configuration.blockSchedule[index].stride
-            var plans: [Plan] = []
-            for p in passes.indices {
-                let plan = passes[p].plan(block: index, stride: stride, radius: radius)
-                plans.append(plan)
-            }
+            let plans = passes.indices.map { passes[$0].plan(block: index, stride: stride, radius: radius) }
             let outputs = BlockBatch.run(block, index: index, network: network, passes: passes, plans: plans)
             for p in passes.indices {
                 let evaluator = passes[p].evaluator
                 switch plans[p] {
                 case .whole(let outputFrames):
                     evaluator.computedPositions += outputFrames
-                case .reuse(let copied, _, _, let outputFrames):
+                case .reuse(let copied, _, _, let rightEdge):
                     evaluator.reusedPositions += copied.count
                     evaluator.reusedPositionsPerBlock[index] += copied.count
-                    evaluator.computedPositions += outputFrames - copied.count
+                    evaluator.computedPositions += (rightEdge ? outputs[p].shape[2] : copied.upperBound) - copied.count
                 }
-                evaluator.keep(outputs[p], block: index, placement: passes[p].placement, length: passes[p].length)
+                evaluator.keep(outputs[p], block: index, placement: passes[p].placement, length: passes[p].length,
+                               exact: passes[p].exact)
                 passes[p].x = outputs[p]
             }
         }
-        return passes.map { network.classify($0.x, persons: 1, mode: .inference).scalars }
+        return passes
     }
 
     /// How one window's block output is made.
     enum Plan {
         /// Run the block on the whole input.
         case whole(outputFrames: Int)
-        /// Copy `copied` from `previous` (`shift` positions later there) and compute both edges.
-        case reuse(copied: Range<Int>, previous: Tensor, shift: Int, outputFrames: Int)
+        /// Copy `copied` from `previous` (`shift` positions later there), compute the left edge
+        /// and, unless the window is prepared ahead, the right edge.
+        case reuse(copied: Range<Int>, previous: Tensor, shift: Int, rightEdge: Bool)
     }
 
     /// One window on its way through the blocks.
@@ -142,14 +172,22 @@ public final class SlidingWindowEvaluator {
         let length: Int
         var x: Tensor
         var references: [Reference]
+        /// Run ahead of the window's last frames (`prepare(_:)`): only the left edge is computed.
+        let ahead: Bool
+        /// Leading positions of the current level equal to the complete window's (`Int.max`
+        /// unless prepared ahead: then the arrived frames, and after each block its left edge
+        /// and copied positions as far as they are exact).
+        var exact: Int
 
-        init(window: Window, network: STGCNNetwork) {
+        init(window: Window, network: STGCNNetwork, ahead: Bool) {
             let input = window.input
             precondition(input.shape.count == 5 && input.shape[0] == 1 && input.shape[4] == 1, "one one-person window, got \(input.shape)")
             evaluator = window.evaluator
             length = input.shape[2]
             let dataFrames = min(length, max(0, window.frames ?? length))
             placement = Placement(start: window.start, frames: dataFrames)
+            self.ahead = ahead
+            exact = ahead ? dataFrames : .max
             if length != evaluator.keptLength {
                 evaluator.kept = Array(repeating: [:], count: evaluator.kept.count)
                 evaluator.keptLength = length
@@ -174,19 +212,28 @@ public final class SlidingWindowEvaluator {
                     continue
                 }
                 let d = shift / stride
-                let copied = SlidingWindowEvaluator.copyable(valid: references[r].valid, stride: stride, radius: radius,
-                                                            shift: d, outputFrames: outputFrames)
-                references[r].valid = copied
+                let agreeing = SlidingWindowEvaluator.copyable(valid: references[r].valid, stride: stride, radius: radius,
+                                                               shift: d, outputFrames: outputFrames)
+                references[r].valid = agreeing
                 references[r].shift = d
                 let residue = SlidingWindowEvaluator.residue(references[r].placement.start, evaluator.cumulativeStrides[block])
-                if let entry = evaluator.kept[block][residue], entry.placement == references[r].placement,
-                   copied.count > (best?.copied.count ?? 0) {
-                    best = (copied, entry.output, d)
-                }
+                guard let entry = evaluator.kept[block][residue], entry.placement == references[r].placement else { continue }
+                // Only the kept output's exact positions can be copied.
+                let end = entry.exact == .max ? agreeing.upperBound : min(agreeing.upperBound, entry.exact - d)
+                let copied = agreeing.lowerBound < end ? agreeing.lowerBound..<end : 0..<0
+                if copied.count > (best?.copied.count ?? 0) { best = (copied, entry.output, d) }
             }
             references.removeAll { $0.valid.isEmpty }
-            guard let best else { return .whole(outputFrames: outputFrames) }
-            return .reuse(copied: best.copied, previous: best.output, shift: best.shift, outputFrames: outputFrames)
+            let inputFrames = x.shape[2]
+            // Outputs whose receptive field lies in the exact inputs (or in the padding before the start).
+            let fromExactInputs = exact >= inputFrames ? outputFrames
+                : exact - 1 - radius < 0 ? 0 : min(outputFrames, (exact - 1 - radius) / stride + 1)
+            guard let best else {
+                if ahead { exact = fromExactInputs }
+                return .whole(outputFrames: outputFrames)
+            }
+            if ahead { exact = fromExactInputs >= best.copied.lowerBound ? best.copied.upperBound : fromExactInputs }
+            return .reuse(copied: best.copied, previous: best.output, shift: best.shift, rightEdge: !ahead)
         }
     }
 
@@ -197,10 +244,13 @@ public final class SlidingWindowEvaluator {
     }
 
     /// Output positions j whose input receptive field `[stride·j − r, stride·j + r]` lies in
-    /// `valid` and whose partner `j + shift` exists in the earlier window.
+    /// `valid` and whose partner `j + shift` exists in the earlier window. With `shift` 0 and
+    /// `valid` from position 0 the two windows start on the same frame, so the padding before
+    /// it is shared and the left edge counts as well.
     static func copyable(valid: Range<Int>, stride: Int, radius: Int, shift: Int, outputFrames: Int) -> Range<Int> {
         guard !valid.isEmpty, valid.upperBound - 1 - radius >= 0 else { return 0..<0 }
-        let low = max(0, -shift, (valid.lowerBound + radius + stride - 1) / stride)
+        let sharedStart = shift == 0 && valid.lowerBound == 0
+        let low = sharedStart ? 0 : max(0, -shift, (valid.lowerBound + radius + stride - 1) / stride)
         let high = min((valid.upperBound - 1 - radius) / stride + 1, outputFrames - shift, outputFrames)
         return low < high ? low..<high : 0..<0
     }
@@ -209,9 +259,9 @@ public final class SlidingWindowEvaluator {
 
     /// Keeps `output` as block `block`'s newest window of its start residue, and drops kept
     /// windows a whole window or more away (they share no frame with anything later).
-    func keep(_ output: Tensor, block: Int, placement: Placement, length: Int) {
+    func keep(_ output: Tensor, block: Int, placement: Placement, length: Int, exact: Int) {
         let modulus = cumulativeStrides[block]
-        kept[block][Self.residue(placement.start, modulus)] = (placement, output)
+        kept[block][Self.residue(placement.start, modulus)] = (placement, output, exact)
         kept[block] = kept[block].filter { abs($0.value.placement.start - placement.start) < length }
     }
 }

@@ -20,7 +20,10 @@ import STGCNTensor
 /// person of padded slots once per stream. With five persons present and M = 2 that is five
 /// one-person windows per round instead of five two-person clips (half the work). For plain
 /// ST-GCN models each person's window also reuses the block outputs of that person's previous
-/// window (`SlidingWindowEvaluator`; `StreamSettings.reuseOverlappingWindows`).
+/// window (`SlidingWindowEvaluator`; `StreamSettings.reuseOverlappingWindows`), and on the
+/// frames between rounds the windows of the next round are prepared ahead on the frames that have
+/// arrived (`StreamSettings.prepareAhead`), so a round itself computes only each window's right
+/// edge.
 public final class StreamRecognizer {
     /// The settings.
     public let settings: StreamSettings
@@ -36,6 +39,8 @@ public final class StreamRecognizer {
     /// One per tracked person whose window was run (plain ST-GCN models).
     private var evaluators: [Int: SlidingWindowEvaluator] = [:]
     private let reusable: STGCNNetwork?
+    /// The windows of each person's next round not prepared yet, and the frame that round ends on.
+    private var ahead: [WindowKey: Int] = [:]
 
     /// Creates a recognizer.
     /// - Throws: `StreamError` for settings out of range or a converter whose layout or
@@ -85,8 +90,39 @@ public final class StreamRecognizer {
         }
         let phase = (index + 1) % settings.hop
         let due = tracked.persons.filter { (phases[$0.id] ?? 0) == phase }
-        guard !due.isEmpty else { return [] }
+        guard !due.isEmpty else {
+            prepareAhead(through: index)
+            return []
+        }
         return predict(at: tracked, persons: due, arrival: arrival)
+    }
+
+    /// Runs the next round's windows on the frames up to `index` (a frame on which nobody is
+    /// due), so that the round computes only their right edges: each window once, on the first
+    /// such frame after it has started (one window per person per frame), in one group per core.
+    /// Once is enough: a window prepared ahead computes only its left edge, which later frames
+    /// do not change.
+    private func prepareAhead(through index: Int) {
+        guard let network = reusable, settings.prepareAhead, !ahead.isEmpty else { return }
+        let joints = tracking.converter.jointCount
+        let perWindow = KeypointConverter.channels * settings.window * joints
+        var windows: [SlidingWindowEvaluator.Window] = []
+        var taken = Set<Int>()
+        for (key, roundEnd) in ahead.sorted(by: { ($0.key.person, $0.key.start) < ($1.key.person, $1.key.start) }) {
+            guard roundEnd > index, key.start <= index, taken.insert(key.person).inserted else { continue }
+            ahead[key] = nil
+            guard let evaluator = evaluators[key.person] ?? SlidingWindowEvaluator(network: network) else { return }
+            evaluators[key.person] = evaluator
+            var input = Tensor(shape: [1, KeypointConverter.channels, settings.window, joints, 1])
+            input.scalars.withUnsafeMutableBufferPointer { buffer in
+                fill(UnsafeMutableBufferPointer(rebasing: buffer[0..<perWindow]), person: key.person, start: key.start, end: index, joints: joints)
+            }
+            windows.append(.init(evaluator: evaluator, input: input, start: key.start, frames: index - key.start + 1))
+        }
+        let groups = min(Parallel.workerCount, windows.count)
+        Parallel.forEach(groups) { group, _ in
+            SlidingWindowEvaluator.prepare(Array(stride(from: group, to: windows.count, by: groups).map { windows[$0] }))
+        }
     }
 
     /// The phase for a newcomer: the least used among live persons, then the farthest (circularly)
@@ -169,7 +205,20 @@ public final class StreamRecognizer {
         }
         let latency = Double(DispatchTime.now().uptimeNanoseconds &- arrival) / 1e9
         for i in predictions.indices { predictions[i].latency = latency }
+        scheduleAhead(after: requests, end: end)
         return predictions
+    }
+
+    /// Notes the windows of the next round of persons just predicted (each person's next round
+    /// is `hop` frames later; its partners are assumed to stay), dropping those whose round passed.
+    private func scheduleAhead(after requests: [(person: Int, start: Int, partners: [Int])], end: Int) {
+        guard reusable != nil, settings.prepareAhead else { return }
+        ahead = ahead.filter { $0.value > end }
+        let roundEnd = end + settings.hop
+        for request in requests {
+            let start = max(firstSeen[request.person] ?? end, roundEnd - settings.window + 1)
+            for id in [request.person] + request.partners { ahead[WindowKey(person: id, start: start)] = roundEnd }
+        }
     }
 
     /// Writes person `person`'s `(3, W, V, 1)` window `start...end` (zero elsewhere) into `out`.
@@ -229,9 +278,13 @@ public final class StreamRecognizer {
 
     /// The windows' logits: one group per worker, run in parallel, each group's windows batched
     /// together block by block (`SlidingWindowEvaluator.logits(_:)`). On 2 cores (NTU model,
-    /// window 300, hop 10) one batch of every window with its layers split over the cores took
-    /// 99–105 ms a round for 2 persons and 222 ms for 5; one window per worker 82–83 ms and
-    /// 250 ms; these groups 83–87 ms and 220–236 ms.
+    /// window 300, hop 10, windows not prepared ahead) one batch of every window with its layers
+    /// split over the cores took 99–105 ms a round for 2 persons and 222 ms for 5; one window per
+    /// worker 82–83 ms and 250 ms; these groups 83–87 ms and 220–236 ms. Sharing each block's
+    /// pieces out over the cores instead, with one window's edge split between them (2.5 windows
+    /// per core instead of 3 and 2), was slower with windows prepared ahead (125–143 ms against
+    /// 111–125 ms for 5 persons): a split edge pays the kernel's halo twice, and every block waits
+    /// for both cores.
     private static func logits(of windows: [SlidingWindowEvaluator.Window]) -> [[Float]] {
         let groups = min(Parallel.workerCount, windows.count)
         var results = [[Float]](repeating: [], count: windows.count)

@@ -14,6 +14,11 @@ public struct StreamSettings: Sendable, Hashable {
     /// Reuse block outputs of a person's previous window (`SlidingWindowEvaluator`, plain
     /// ST-GCN models only); the answer is the same up to float rounding.
     public var reuseOverlappingWindows = true
+    /// With `reuseOverlappingWindows`: on frames where nobody is due, run the next round's
+    /// windows on the frames that have arrived (`SlidingWindowEvaluator.prepare(_:)`), so that a
+    /// round computes only the positions its last frames reach. The answer is the same; the work
+    /// moves off the critical path from a round's last frame to its predictions.
+    public var prepareAhead = true
     /// Give each person its own phase within the hop instead of predicting everyone on the same
     /// frame: a person first seen gets the phase (0..<hop) that the fewest live persons have,
     /// the one farthest from the phases in use on a tie, and is predicted after the frames

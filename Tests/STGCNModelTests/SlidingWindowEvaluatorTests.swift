@@ -89,5 +89,85 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
         XCTAssertGreaterThan(evaluators[2].reusedPositions, 0)
     }
 
+    /// A window whose start does not move (a person seen for less than W frames) copies its
+    /// left edge from the previous round as well: positions from 0 are reused.
+    func testWindowsWithOneStartCopyTheirLeftEdge() throws {
+        let evaluator = try check(hop: 0, windows: 3, expectReuse: true, dataFrames: [20, 30, 40], starts: [0, 0, 0])
+        // Block 1 (stride 1): the 20-frame window determines positions 0..<16 (radius 4), all copied later.
+        XCTAssertGreaterThanOrEqual(evaluator.reusedPositionsPerBlock[0], 16 + 26, "\(evaluator.reusedPositionsPerBlock)")
+    }
+
+    /// Frames 0..<length of one random sequence, as a window starting at `start` holding
+    /// `frames` of them (zero after).
+    private func window(_ sequence: [Float], total: Int, start: Int, frames: Int, length: Int) -> Tensor {
+        let (c, v) = (3, 18)
+        var window = Tensor(shape: [1, c, length, v, 1])
+        for ch in 0..<c { for t in 0..<frames { for j in 0..<v {
+            window.scalars[(ch * length + t) * v + j] = sequence[(ch * total + start + t) * v + j]
+        } } }
+        return window
+    }
+
+    /// Windows of `length` frames every `hop` frames, each prepared ahead (as the stream does:
+    /// after each round, on the frames up to the next frame) or not; returns the positions
+    /// computed by the complete windows after the first and checks each against `infer`.
+    private func preparedRounds(length: Int, hop: Int, rounds: Int, prepare: [Int], firstFrames: Int? = nil) throws -> Int {
+        let network = try STGCNNetwork(configuration: ModelConfiguration(classCount: 7, layout: .openpose))
+        network.initializeWeights(seed: 5)
+        for (name, parameter) in network.namedParameters() where name == "fcn.weight" { parameter.value = parameter.value.map { $0 * 1000 } }
+        let total = length + hop * rounds
+        var generator = SeededGenerator(seed: UInt64(length * 100 + hop))
+        let sequence = (0..<(3 * total * 18)).map { _ in generator.nextUniform() - 0.5 }
+        let evaluator = try XCTUnwrap(SlidingWindowEvaluator(network: network))
+        var computed = 0
+        for round in 0..<rounds {
+            // Round r ends on frame r·hop + length − 1; a newcomer (`firstFrames`) is first seen on
+            // frame length − firstFrames, where its windows start until it has been seen for `length` frames.
+            let end = round * hop + length - 1
+            let start = max(length - (firstFrames ?? length), end - length + 1)
+            if round > 0 {
+                for arrived in prepare {
+                    // `arrived` frames after the previous round's end.
+                    let last = end - hop + arrived
+                    let frames = last - start + 1
+                    guard frames > 0 else { continue }
+                    evaluator.prepare(window(sequence, total: total, start: start, frames: min(frames, length), length: length),
+                                      start: start, frames: min(frames, length))
+                }
+            }
+            let frames = min(length, end - start + 1)
+            let before = evaluator.computedPositions
+            let input = window(sequence, total: total, start: start, frames: frames, length: length)
+            let logits = evaluator.logits(input, start: start, frames: frames)
+            if round > 0 { computed += evaluator.computedPositions - before }
+            let full = network.infer(input).scalars
+            for k in 0..<7 {
+                XCTAssertEqual(logits[k], full[k], accuracy: 1e-5 * max(1, abs(full[k])),
+                               "length \(length) hop \(hop) prepared \(prepare) round \(round) class \(k)")
+            }
+        }
+        return computed
+    }
+
+    /// A window prepared ahead on the frames that have arrived equals `infer` once complete and
+    /// then computes fewer positions than without preparation (its right edge, none of its
+    /// left); preparing again as more frames arrive adds nothing.
+    func testPreparedWindowsComputeOnlyTheirRightEdgeWhenComplete() throws {
+        let none = try preparedRounds(length: 96, hop: 8, rounds: 4, prepare: [])
+        let once = try preparedRounds(length: 96, hop: 8, rounds: 4, prepare: [1])
+        let every = try preparedRounds(length: 96, hop: 8, rounds: 4, prepare: Array(1..<8))
+        XCTAssertLessThan(once, none)
+        XCTAssertEqual(every, once)
+    }
+
+    /// Windows prepared ahead on few frames (a short window, a hop out of phase with the strides,
+    /// a newcomer whose window starts at its first frame): parts of them are computed whole on
+    /// inputs that are exact only in part, and only the exact positions may be copied later.
+    func testPreparedShortAndOutOfPhaseWindowsMatchInfer() throws {
+        _ = try preparedRounds(length: 16, hop: 10, rounds: 5, prepare: [1])
+        _ = try preparedRounds(length: 40, hop: 6, rounds: 5, prepare: [1, 3])
+        _ = try preparedRounds(length: 40, hop: 5, rounds: 6, prepare: [1], firstFrames: 12)
+    }
+
     func testNothingReusedWhenTheWindowMovesByItsLength() throws { try check(hop: 40, expectReuse: false) }
 }
