@@ -66,6 +66,9 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Predict each person on its own phase within the hop (still every --hop frames, on the window ending there) instead of everyone on the same frame: spreads the work of several persons over the hop.")
     var stagger = false
 
+    @Option(help: "With --stagger: persons that may share a phase before a newcomer opens another (default: 1 for one-person models; for M ≥ 2 twice --threads, since each phase also runs the partners' windows ending there).")
+    var personsPerPhase: Int?
+
     @Flag(help: "Stop at the first malformed line with a non-zero exit status instead of skipping it.")
     var strict = false
 
@@ -244,6 +247,7 @@ struct StreamCommand: ParsableCommand {
             settings.reuseOverlappingWindows = !noReuse
             settings.staggerPersons = stagger
             settings.prepareAhead = !noPrepareAhead
+            settings.personsPerPhase = personsPerPhase
             return try StreamRecognizer(model: model, converter: converter, settings: settings)
         } catch { throw CLIError(error.description) }
     }
@@ -273,7 +277,7 @@ struct StreamCommand: ParsableCommand {
         }
         let window = self.window ?? 300
         if !json {
-            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
+            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered (\(personsPerPhase.map(String.init) ?? "automatic") per phase)" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
             print("persons  frames/s  latency median  latency p95  rounds  block positions reused")
         }
         for count in sizes {

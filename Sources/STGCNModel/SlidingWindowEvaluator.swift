@@ -38,10 +38,18 @@ public final class SlidingWindowEvaluator {
         /// Frames of the window that held stream data (the rest was zero padding).
         var frames: Int
     }
-    /// Per block: kept outputs keyed by window start modulo the block's cumulative stride.
+    /// Where a block output is kept: the newest window of each start residue modulo the block's
+    /// cumulative stride, and apart from those each window prepared ahead (by its start) until
+    /// the complete window comes, so that other persons' or phases' windows do not displace it.
+    struct Slot: Hashable {
+        var residue: Int
+        /// The start of a window prepared ahead; nil for complete windows.
+        var prepared: Int?
+    }
+    /// Per block: kept outputs.
     /// (`exact`: how many leading positions equal the complete window's — all of them except for
     /// a window prepared ahead.)
-    var kept: [[Int: (placement: Placement, output: Tensor, exact: Int)]]
+    var kept: [[Slot: (placement: Placement, output: Tensor, exact: Int)]]
     var keptLength = 0
     /// Cumulative stride after each block.
     let cumulativeStrides: [Int]
@@ -149,7 +157,7 @@ public final class SlidingWindowEvaluator {
                     evaluator.computedPositions += (rightEdge ? outputs[p].shape[2] : copied.upperBound) - copied.count
                 }
                 evaluator.keep(outputs[p], block: index, placement: passes[p].placement, length: passes[p].length,
-                               exact: passes[p].exact)
+                               exact: passes[p].exact, prepared: passes[p].ahead)
                 passes[p].x = outputs[p]
             }
         }
@@ -217,7 +225,10 @@ public final class SlidingWindowEvaluator {
                 references[r].valid = agreeing
                 references[r].shift = d
                 let residue = SlidingWindowEvaluator.residue(references[r].placement.start, evaluator.cumulativeStrides[block])
-                guard let entry = evaluator.kept[block][residue], entry.placement == references[r].placement else { continue }
+                let placement = references[r].placement
+                let kept = evaluator.kept[block]
+                guard let entry = [kept[Slot(residue: residue, prepared: nil)], kept[Slot(residue: residue, prepared: placement.start)]]
+                    .compactMap({ $0 }).first(where: { $0.placement == placement }) else { continue }
                 // Only the kept output's exact positions can be copied.
                 let end = entry.exact == .max ? agreeing.upperBound : min(agreeing.upperBound, entry.exact - d)
                 let copied = agreeing.lowerBound < end ? agreeing.lowerBound..<end : 0..<0
@@ -257,11 +268,13 @@ public final class SlidingWindowEvaluator {
 
     static func residue(_ start: Int, _ modulus: Int) -> Int { ((start % modulus) + modulus) % modulus }
 
-    /// Keeps `output` as block `block`'s newest window of its start residue, and drops kept
-    /// windows a whole window or more away (they share no frame with anything later).
-    func keep(_ output: Tensor, block: Int, placement: Placement, length: Int, exact: Int) {
-        let modulus = cumulativeStrides[block]
-        kept[block][Self.residue(placement.start, modulus)] = (placement, output, exact)
+    /// Keeps `output` as block `block`'s newest window of its start residue (or, `prepared`, as the
+    /// window prepared ahead for that start; a complete window replaces its prepared one), and
+    /// drops kept windows a whole window or more away (they share no frame with anything later).
+    func keep(_ output: Tensor, block: Int, placement: Placement, length: Int, exact: Int, prepared: Bool) {
+        let residue = Self.residue(placement.start, cumulativeStrides[block])
+        kept[block][Slot(residue: residue, prepared: prepared ? placement.start : nil)] = (placement, output, exact)
+        if !prepared { kept[block][Slot(residue: residue, prepared: placement.start)] = nil }
         kept[block] = kept[block].filter { abs($0.value.placement.start - placement.start) < length }
     }
 }

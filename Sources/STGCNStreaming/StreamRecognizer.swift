@@ -125,14 +125,19 @@ public final class StreamRecognizer {
         }
     }
 
-    /// The phase for a newcomer: the least used among live persons, then the farthest (circularly)
+    /// The phase for a newcomer: the fullest phase with room for one more live person
+    /// (`StreamSettings.personsPerPhase`), else the least used, then the farthest (circularly)
     /// from every phase in use, then the lowest. Phases of persons no longer tracked are dropped.
     private func nextPhase(for person: Int) -> Int {
         let live = tracking.tracker.tracks
         phases = phases.filter { live[$0.key] != nil && $0.key != person }
         let hop = settings.hop
+        let capacity = settings.personsPerPhase ?? settings.automaticPersonsPerPhase(workers: Parallel.workerCount)
         var counts = [Int](repeating: 0, count: hop)
         for phase in phases.values { counts[phase] += 1 }
+        if let open = (0..<hop).filter({ counts[$0] > 0 && counts[$0] < capacity }).min(by: { (-counts[$0], $0) < (-counts[$1], $1) }) {
+            return open
+        }
         let used = (0..<hop).filter { counts[$0] > 0 }
         func gap(_ p: Int) -> Int {
             used.map { min(abs(p - $0), hop - abs(p - $0)) }.min() ?? hop

@@ -26,6 +26,19 @@ public struct StreamSettings: Sendable, Hashable {
     /// on the window ending there (the same answer as offline); the work of a round is spread
     /// over the hop, so several persons do not all wait for one another.
     public var staggerPersons = false
+    /// With `staggerPersons`: how many persons may share a phase before a newcomer opens another
+    /// (nil: `StreamSettings.automaticPersonsPerPhase`). A newcomer joins the fullest phase that has
+    /// room. Each phase's round also runs the partners' windows ending on that frame, so with
+    /// M ≥ 2 one person per phase would repeat the most relevant person's window in every phase.
+    public var personsPerPhase: Int?
+
+    /// The default `personsPerPhase`: 1 for one-person models (each round then runs a single
+    /// window); for M ≥ 2, twice `workers`. Usually one person is every other person's partner
+    /// (the most relevant one), so a phase without it runs one window more than it has persons;
+    /// two workers' worth per phase keeps each round at about two windows per core and the
+    /// total near one window per person: five persons on 2 cores make phases of 4 + 1, i.e.
+    /// rounds of 4 and 2 windows, 6 per hop (against 5 unstaggered and 9 with one person per phase).
+    public func automaticPersonsPerPhase(workers: Int) -> Int { persons == 1 ? 1 : 2 * workers }
 
     /// Creates settings.
     public init(window: Int = 300, hop: Int = 10, persons: Int = 2, tracker: PersonTracker.Settings) {
@@ -41,6 +54,9 @@ public struct StreamSettings: Sendable, Hashable {
         if let reason = InputLimits.violation("window", window, atMost: InputLimits.maximumFrameCount) { throw .invalidSetting(reason) }
         if let reason = InputLimits.violation("hop", hop, atMost: InputLimits.maximumFrameCount) { throw .invalidSetting(reason) }
         if let reason = InputLimits.violation("persons", persons, atMost: InputLimits.maximumPersonCount) { throw .invalidSetting(reason) }
+        if let personsPerPhase, let reason = InputLimits.violation("persons per phase", personsPerPhase, atMost: InputLimits.maximumPersonCount) {
+            throw .invalidSetting(reason)
+        }
         guard tracker.timeoutFrames >= 0 else { throw .invalidSetting("track timeout \(tracker.timeoutFrames): expected at least 0 frames") }
         guard tracker.maximumDistance.isFinite, tracker.maximumDistance >= 0 else {
             throw .invalidSetting("match distance \(tracker.maximumDistance): expected a finite number ≥ 0")

@@ -88,7 +88,8 @@ final class StreamCommandTests: XCTestCase {
 
     /// `--stagger`: the demo's three persons each on their own phase, still every hop frames.
     func testStaggeredPersonsArePredictedOnTheirOwnPhase() throws {
-        let result = try CommandRunner.run(["stream", "--demo", "-c", config.path, "--weights", weights.path, "--hop", "40", "--stagger"])
+        let result = try CommandRunner.run(["stream", "--demo", "-c", config.path, "--weights", weights.path, "--hop", "40", "--stagger",
+                                            "--persons-per-phase", "1"])
         XCTAssertEqual(result.status, 0, result.error)
         var frames: [Int: [Int]] = [:]
         for line in try objects(result.output) {

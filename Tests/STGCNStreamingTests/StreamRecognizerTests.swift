@@ -90,6 +90,7 @@ final class StreamRecognizerTests: XCTestCase {
         let poses = try shortRecording()
         var settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
         settings.staggerPersons = true
+        settings.personsPerPhase = 1
         let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
         var predictions: [StreamPrediction] = []
         for pose in poses { predictions += stream.process(pose) }
@@ -100,6 +101,27 @@ final class StreamRecognizerTests: XCTestCase {
         XCTAssertGreaterThan(stream.reuseCounts.reused, 0)
         XCTAssertTrue(predictions.contains { !$0.partners.isEmpty }, "someone with a partner")
         try assertEqualsOffline(predictions, recording: recording, model: model)
+    }
+
+    /// Staggered persons packed into phases (`personsPerPhase` 2): the second person joins the
+    /// first one's phase, the third opens the farthest one; predictions still equal offline.
+    /// The automatic capacity is 1 for one-person models and twice the workers otherwise.
+    func testStaggeredPersonsShareAPhaseUpToItsCapacity() throws {
+        let model = try openposeModel()
+        let poses = try shortRecording()
+        var settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
+        settings.staggerPersons = true
+        settings.personsPerPhase = 2
+        let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
+        var predictions: [StreamPrediction] = []
+        for pose in poses { predictions += stream.process(pose) }
+        let recording = TrackedRecording(poses: poses, tracking: FrameTracking(converter: try converter(), tracker: settings.tracker))
+        var phases: [Int: Set<Int>] = [:]
+        for prediction in predictions { phases[prediction.person, default: []].insert((prediction.index + 1) % 4) }
+        XCTAssertEqual(phases, [1: [0], 2: [0], 3: [2]], "persons 1 and 2 share phase 0; person 3 opens the farthest")
+        try assertEqualsOffline(predictions, recording: recording, model: model)
+        XCTAssertEqual(settings.automaticPersonsPerPhase(workers: 2), 4)
+        XCTAssertEqual(StreamSettings(window: 16, hop: 4, persons: 1, tracker: settings.tracker).automaticPersonsPerPhase(workers: 2), 1)
     }
 
     func testEmptyFramesAndPersonsWithoutJointsAreNotErrors() throws {
