@@ -82,46 +82,44 @@ final class StreamRecognizerTests: XCTestCase {
         }
     }
 
-    /// Staggered persons: each is predicted every hop frames on its own phase (newcomers take
-    /// the least used phase, far from the others), and every prediction still equals the model
-    /// on the offline window ending there, partners' windows included.
-    func testStaggeredPersonsKeepTheirPhaseAndEqualOffline() throws {
+    /// The short recording streamed with `--stagger` (window 16, hop 4, M = 2) and at most
+    /// `personsPerPhase` persons per phase: the phases each person was predicted on, after
+    /// checking that every prediction equals the model on the offline window ending there,
+    /// partners' windows included.
+    private func staggeredPhases(personsPerPhase: Int) throws -> (phases: [Int: Set<Int>], predictions: [StreamPrediction], reused: Int) {
         let model = try openposeModel()
         let poses = try shortRecording()
         var settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
         settings.staggerPersons = true
-        settings.personsPerPhase = 1
+        settings.personsPerPhase = personsPerPhase
         let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
         var predictions: [StreamPrediction] = []
         for pose in poses { predictions += stream.process(pose) }
         let recording = TrackedRecording(poses: poses, tracking: FrameTracking(converter: try converter(), tracker: settings.tracker))
+        try assertEqualsOffline(predictions, recording: recording, model: model)
         var phases: [Int: Set<Int>] = [:]
         for prediction in predictions { phases[prediction.person, default: []].insert((prediction.index + 1) % 4) }
-        XCTAssertEqual(phases, [1: [0], 2: [2], 3: [1]], "one phase per person: 0, then the farthest (2), then the nearest free one")
-        XCTAssertGreaterThan(stream.reuseCounts.reused, 0)
-        XCTAssertTrue(predictions.contains { !$0.partners.isEmpty }, "someone with a partner")
-        try assertEqualsOffline(predictions, recording: recording, model: model)
+        return (phases, predictions, stream.reuseCounts.reused)
+    }
+
+    /// Staggered persons, one per phase: each is predicted every hop frames on its own phase
+    /// (newcomers take the least used phase, far from the others) and equals offline.
+    func testStaggeredPersonsKeepTheirPhaseAndEqualOffline() throws {
+        let run = try staggeredPhases(personsPerPhase: 1)
+        XCTAssertEqual(run.phases, [1: [0], 2: [2], 3: [1]], "one phase per person: 0, then the farthest (2), then the nearest free one")
+        XCTAssertGreaterThan(run.reused, 0)
+        XCTAssertTrue(run.predictions.contains { !$0.partners.isEmpty }, "someone with a partner")
     }
 
     /// Staggered persons packed into phases (`personsPerPhase` 2): the second person joins the
     /// first one's phase, the third opens the farthest one; predictions still equal offline.
     /// The automatic capacity is 1 for one-person models and twice the workers otherwise.
     func testStaggeredPersonsShareAPhaseUpToItsCapacity() throws {
-        let model = try openposeModel()
-        let poses = try shortRecording()
-        var settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
-        settings.staggerPersons = true
-        settings.personsPerPhase = 2
-        let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
-        var predictions: [StreamPrediction] = []
-        for pose in poses { predictions += stream.process(pose) }
-        let recording = TrackedRecording(poses: poses, tracking: FrameTracking(converter: try converter(), tracker: settings.tracker))
-        var phases: [Int: Set<Int>] = [:]
-        for prediction in predictions { phases[prediction.person, default: []].insert((prediction.index + 1) % 4) }
-        XCTAssertEqual(phases, [1: [0], 2: [0], 3: [2]], "persons 1 and 2 share phase 0; person 3 opens the farthest")
-        try assertEqualsOffline(predictions, recording: recording, model: model)
-        XCTAssertEqual(settings.automaticPersonsPerPhase(workers: 2), 4)
-        XCTAssertEqual(StreamSettings(window: 16, hop: 4, persons: 1, tracker: settings.tracker).automaticPersonsPerPhase(workers: 2), 1)
+        let run = try staggeredPhases(personsPerPhase: 2)
+        XCTAssertEqual(run.phases, [1: [0], 2: [0], 3: [2]], "persons 1 and 2 share phase 0; person 3 opens the farthest")
+        let tracker = PersonTracker.Settings.standard(threeDimensional: false)
+        XCTAssertEqual(StreamSettings(window: 16, hop: 4, persons: 2, tracker: tracker).automaticPersonsPerPhase(workers: 2), 4)
+        XCTAssertEqual(StreamSettings(window: 16, hop: 4, persons: 1, tracker: tracker).automaticPersonsPerPhase(workers: 2), 1)
     }
 
     func testEmptyFramesAndPersonsWithoutJointsAreNotErrors() throws {
