@@ -19,9 +19,10 @@ public struct StreamSettings: Sendable, Hashable {
     /// round computes only the positions its last frames reach. The answer is the same; the work
     /// moves off the critical path from a round's last frame to its predictions.
     public var prepareAhead = true
-    /// Give each person its own phase within the hop instead of predicting everyone on the same
-    /// frame: a person first seen gets the phase (0..<hop) that the fewest live persons have,
-    /// the one farthest from the phases in use on a tie, and is predicted after the frames
+    /// Spread persons over phases within the hop instead of predicting everyone on the same
+    /// frame: a person first seen joins the fullest phase (0..<hop) with room for it
+    /// (`personsPerPhase`), else gets the phase that the fewest live persons have, the one
+    /// farthest from the phases in use on a tie, and is predicted after the frames
     /// where `(index + 1) % hop` equals it. Every person is still predicted every `hop` frames
     /// on the window ending there (the same answer as offline); the work of a round is spread
     /// over the hop, so several persons do not all wait for one another.
