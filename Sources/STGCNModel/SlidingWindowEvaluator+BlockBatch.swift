@@ -66,7 +66,7 @@ enum BlockBatch {
     }
 
     /// A `(1, C', T', V)` block output holding the positions a plan copies from an earlier window
-    /// (zero elsewhere; all zero for a window computed whole, every position of which is computed).
+    /// (zero elsewhere), or uninitialized for a window computed whole (every position is written).
     private static func initialOutput(_ plan: SlidingWindowEvaluator.Plan, channels: Int, inputFrames: Int, joints: Int, stride: Int) -> Tensor {
         let outputFrames = (inputFrames - 1) / stride + 1
         switch plan {
