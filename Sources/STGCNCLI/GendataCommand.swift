@@ -13,7 +13,7 @@ struct GendataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gendata",
         abstract: "Convert a skeleton dataset to official-format float32 (N, C, T, V, M) .npy + (names, labels) .pkl files.",
-        subcommands: [NTU.self, Kinetics.self, OpenPose.self, Text.self, PySKL.self])
+        subcommands: [NTU.self, Kinetics.self, OpenPose.self, Text.self, PySKL.self, Synthetic.self])
 
     /// What to do with clips longer than the target frame count.
     enum LongClips: String, ExpressibleByArgument, CaseIterable {

@@ -121,7 +121,7 @@ public final class Feeder: Sendable {
 
     private let storage: Storage
     /// The stored shape (C, T, V, M) of one sample, before windowing.
-    private let storedSampleShape: [Int]
+    public let storedSampleShape: [Int]
     /// Where the data came from, for errors.
     public let source: String
     /// The options in force.
