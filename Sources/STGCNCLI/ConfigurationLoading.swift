@@ -15,6 +15,18 @@ enum ConfigurationLoading {
         return experiment
     }
 
+    /// The training config at `path` (the built-in recipe when nil) with `overrides` (`--key
+    /// value` pairs) applied; errors as one line.
+    static func training(_ path: String?, overrides: [String]) throws -> TrainingConfiguration {
+        do {
+            let parsed = try ConfigurationOverride.parse(overrides)
+            if let path {
+                return try TrainingConfiguration(contentsOf: URL(fileURLWithPath: path), overrides: parsed)
+            }
+            return try BuiltInRecipe.configuration(overrides: parsed)
+        } catch { throw CLIError(error.description) }
+    }
+
     /// Prints `warnings` on stderr, one line each, except the "does not apply here" notes
     /// (keys such as `device` that every official config carries).
     static func printWarnings(_ warnings: [String]) {

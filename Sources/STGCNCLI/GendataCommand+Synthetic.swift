@@ -26,15 +26,7 @@ extension GendataCommand {
         var overrides: [String] = []
 
         func run() throws {
-            let settings: TrainingConfiguration
-            do {
-                let parsed = try ConfigurationOverride.parse(overrides)
-                if let config {
-                    settings = try TrainingConfiguration(contentsOf: URL(fileURLWithPath: config), overrides: parsed)
-                } else {
-                    settings = try BuiltInRecipe.configuration(overrides: parsed)
-                }
-            } catch { throw CLIError(error.description) }
+            let settings = try ConfigurationLoading.training(config, overrides: overrides)
             ConfigurationLoading.printWarnings(settings.warnings)
             guard settings.feeder == .synthetic else {
                 throw CLIError("\(config ?? BuiltInRecipe.source.path): feeder is \(settings.feeder.rawValue); gendata synthetic needs feeder: synthetic")

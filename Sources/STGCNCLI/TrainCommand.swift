@@ -55,15 +55,7 @@ struct TrainCommand: ParsableCommand {
             Parallel.setWorkerCount(communicator.launch.defaultThreads(cores: ProcessInfo.processInfo.activeProcessorCount))
         }
         let isLeader = communicator.map { $0.rank == 0 } ?? true
-        let settings: TrainingConfiguration
-        do {
-            let parsed = try ConfigurationOverride.parse(overrides)
-            if let config {
-                settings = try TrainingConfiguration(contentsOf: URL(fileURLWithPath: config), overrides: parsed)
-            } else {
-                settings = try BuiltInRecipe.configuration(overrides: parsed)
-            }
-        } catch { throw CLIError(error.description) }
+        let settings = try ConfigurationLoading.training(config, overrides: overrides)
 
         // Everything that can fail fast is checked before the work directory is touched.
         let data: TrainingDataSet
