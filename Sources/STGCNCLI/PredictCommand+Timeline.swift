@@ -48,9 +48,10 @@ extension PredictCommand {
         return [PredictionTimeline(person: nil, segments: ActionTimeline.segments(windows), frameNumbers: Array(0..<t), times: Array(repeating: nil, count: t))]
     }
 
-    /// Per tracked person, the windows `stgcn stream` would predict (ending at frames `hop − 1`,
-    /// `2·hop − 1`, … where the person is present, plus the person's last frame), each run as an
-    /// M-person clip; one timeline per person.
+    /// Per tracked person, the windows `stgcn stream --no-stagger` would predict (ending at frames
+    /// `hop − 1`, `2·hop − 1`, … where the person is present, plus the person's last frame; the
+    /// default stream's too while its persons fit one phase), each run as an M-person clip; one
+    /// timeline per person.
     func recordingTimelines(_ recording: TrackedRecording, network: any ActionRecognitionModel, window: Int, slots: Int) -> [PredictionTimeline] {
         let classes = network.classCount
         var timelines: [PredictionTimeline] = []

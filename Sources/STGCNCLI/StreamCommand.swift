@@ -63,10 +63,10 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Do not prepare the next round's windows on the frames between rounds (each round then computes both edges of every window; same answer; for comparison).")
     var noPrepareAhead = false
 
-    @Flag(help: "Predict each person on its own phase within the hop (still every --hop frames, on the window ending there) instead of everyone on the same frame: spreads the work of several persons over the hop.")
-    var stagger = false
+    @Flag(inversion: .prefixedNo, help: "Spread persons over phases within the hop once they outnumber --persons-per-phase (each still predicted every --hop frames, on the window ending there), so a crowd's work does not all fall on one frame; --no-stagger predicts everyone on the same frame.")
+    var stagger = true
 
-    @Option(help: "With --stagger: persons that may share a phase before a newcomer opens another (default: 1 for one-person models; for M ≥ 2 twice --threads, since each phase also runs the partners' windows ending there).")
+    @Option(help: "With --stagger: persons that may share a phase before a newcomer opens another (default: --threads for one-person models; for M ≥ 2 twice --threads, since each phase also runs the partners' windows ending there).")
     var personsPerPhase: Int?
 
     @Flag(help: "Stop at the first malformed line with a non-zero exit status instead of skipping it.")
@@ -276,8 +276,10 @@ struct StreamCommand: ParsableCommand {
             throw CLIError("--benchmark-persons \(TextSanitizing.oneLine(benchmarkPersons)): expected comma-separated counts 1...\(InputLimits.maximumPersonCount)")
         }
         let window = self.window ?? 300
+        let perPhase = personsPerPhase ?? StreamSettings(window: window, hop: hop, persons: persons, tracker: .standard(threeDimensional: false))
+            .automaticPersonsPerPhase(workers: Parallel.workerCount)
         if !json {
-            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered (\(personsPerPhase.map(String.init) ?? "automatic") per phase)" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
+            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered (\(perPhase) per phase)" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
             print("persons  frames/s  latency median  latency p95  rounds  block positions reused")
         }
         for count in sizes {
@@ -294,7 +296,7 @@ struct StreamCommand: ParsableCommand {
             if json {
                 print(JSONWriting.text(.object([
                     "persons": .integer(count), "window": .integer(window), "hop": .integer(hop), "threads": .integer(Parallel.workerCount),
-                    "stagger": .bool(stagger), "prepare_ahead": .bool(!noReuse && !noPrepareAhead), "paced_fps": benchmarkFps.map { .number($0) } ?? .null,
+                    "stagger": .bool(stagger), "persons_per_phase": stagger ? .integer(perPhase) : .null, "prepare_ahead": .bool(!noReuse && !noPrepareAhead), "paced_fps": benchmarkFps.map { .number($0) } ?? .null,
                     "frames": .integer(result.frames), "frames_per_second": .number((result.framesPerSecond * 100).rounded() / 100),
                     "latency_median_ms": .number((median * 10).rounded() / 10), "latency_p95_ms": .number((p95 * 10).rounded() / 10),
                     "rounds": .integer(result.roundLatencies.count), "reused_block_positions": .number((reusedShare * 1000).rounded() / 1000),

@@ -50,7 +50,8 @@ final class StreamRecognizerTests: XCTestCase {
     func testStreamEqualsOfflineWindowAtEveryPrediction() throws {
         let model = try openposeModel()
         let poses = try shortRecording()
-        let settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
+        var settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
+        settings.staggerPersons = false
         let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
         var predictions: [StreamPrediction] = []
         for pose in poses { predictions += stream.process(pose) }
@@ -111,15 +112,37 @@ final class StreamRecognizerTests: XCTestCase {
         XCTAssertTrue(run.predictions.contains { !$0.partners.isEmpty }, "someone with a partner")
     }
 
+    /// The default schedule staggers persons only once they outgrow a phase: with room for the
+    /// whole crowd in one phase it predicts exactly what `staggerPersons = false` predicts, on
+    /// the same frames (and the same logits: both equal offline).
+    func testDefaultScheduleIsOneFrameWhileTheCrowdFitsAPhase() throws {
+        let model = try openposeModel()
+        let poses = try shortRecording()
+        XCTAssertTrue(StreamSettings(tracker: .standard(threeDimensional: false)).staggerPersons, "staggered by default")
+        func predictions(stagger: Bool) throws -> [StreamPrediction] {
+            var settings = StreamSettings(window: 16, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
+            settings.staggerPersons = stagger
+            settings.personsPerPhase = 3
+            let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
+            return poses.flatMap { stream.process($0) }
+        }
+        let aligned = try predictions(stagger: false), staggered = try predictions(stagger: true)
+        XCTAssertEqual(staggered.map { [$0.index, $0.person] }, aligned.map { [$0.index, $0.person] })
+        XCTAssertEqual(Set(aligned.map { ($0.index + 1) % 4 }), [0])
+        for (a, b) in zip(aligned, staggered) {
+            for k in 0..<Self.classes { XCTAssertEqual(a.logits[k], b.logits[k], accuracy: 1e-5 * max(1, abs(a.logits[k]))) }
+        }
+    }
+
     /// Staggered persons packed into phases (`personsPerPhase` 2): the second person joins the
     /// first one's phase, the third opens the farthest one; predictions still equal offline.
-    /// The automatic capacity is 1 for one-person models and twice the workers otherwise.
+    /// The automatic capacity is the workers for one-person models and twice the workers otherwise.
     func testStaggeredPersonsShareAPhaseUpToItsCapacity() throws {
         let run = try staggeredPhases(personsPerPhase: 2)
         XCTAssertEqual(run.phases, [1: [0], 2: [0], 3: [2]], "persons 1 and 2 share phase 0; person 3 opens the farthest")
         let tracker = PersonTracker.Settings.standard(threeDimensional: false)
         XCTAssertEqual(StreamSettings(window: 16, hop: 4, persons: 2, tracker: tracker).automaticPersonsPerPhase(workers: 2), 4)
-        XCTAssertEqual(StreamSettings(window: 16, hop: 4, persons: 1, tracker: tracker).automaticPersonsPerPhase(workers: 2), 1)
+        XCTAssertEqual(StreamSettings(window: 16, hop: 4, persons: 1, tracker: tracker).automaticPersonsPerPhase(workers: 2), 2)
     }
 
     func testEmptyFramesAndPersonsWithoutJointsAreNotErrors() throws {
