@@ -14,8 +14,9 @@ extension TemporalConvolution {
         let pieceTiles = (tiles + plan.piecesPerSample - 1) / max(1, plan.piecesPerSample)
         let scratchSize = WinogradTemporalCorrelation.scratchCount(inputs: cin, outputs: cout, groups: groups,
                                                                    tiles: pieceTiles, joints: joints)
-        let kernel = WinogradTemporalCorrelation.transformedKernel(weight.value, outputs: cout, inputs: cin,
-                                                                   taps: kernelSize, adjoint: false)
+        let kernel = winogradKernel.kernel(for: weight.value) { [kernelSize] weights in
+            WinogradTemporalCorrelation.transformedKernel(weights, outputs: cout, inputs: cin, taps: kernelSize, adjoint: false)
+        }
         let inSize = cin * frames * joints, outSize = cout * frames * joints
         return withReadPointers(x.scalars, kernel, bias.value, [Float](repeating: 0, count: joints)) { x, kernel, bias, zeros in
             Tensor(shape: [samples, cout, frames, joints]) { y in

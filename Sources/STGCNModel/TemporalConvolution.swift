@@ -38,6 +38,8 @@ public final class TemporalConvolution: ParameterContainer {
     }
 
     private var input = Tensor(shape: [0])
+    /// The Winograd kernel of the current weights for forward passes outside training.
+    let winogradKernel = WinogradKernelCache()
 
     /// A convolution with zero weights; load or initialize them before use.
     public init(inputChannels: Int, outputChannels: Int, kernelSize: Int = 1, stride: Int = 1) {

@@ -99,7 +99,8 @@ public final class StreamRecognizer {
 
     /// Runs the next round's windows on the frames up to `index` (a frame on which nobody is
     /// due), so that the round computes only their right edges: each window once, on the first
-    /// such frame after it has started (one window per person per frame), in one group per core.
+    /// such frame after it has started (one window per person per frame, the earliest round's
+    /// first, one round per frame), in one group per core.
     /// Once is enough: a window prepared ahead computes only its left edge, which later frames
     /// do not change.
     private func prepareAhead(through index: Int) {
@@ -108,8 +109,11 @@ public final class StreamRecognizer {
         let perWindow = KeypointConverter.channels * settings.window * joints
         var windows: [SlidingWindowEvaluator.Window] = []
         var taken = Set<Int>()
+        // The earliest round's windows first: a later round's wait for a later free frame, so that
+        // a frame processed late (after a long round) does not make the next round wait for them.
+        guard let earliest = ahead.filter({ $0.value > index && $0.key.start <= index }).map(\.value).min() else { return }
         for (key, roundEnd) in ahead.sorted(by: { ($0.key.person, $0.key.start) < ($1.key.person, $1.key.start) }) {
-            guard roundEnd > index, key.start <= index, taken.insert(key.person).inserted else { continue }
+            guard roundEnd == earliest, key.start <= index, taken.insert(key.person).inserted else { continue }
             ahead[key] = nil
             guard let evaluator = evaluators[key.person] ?? SlidingWindowEvaluator(network: network) else { return }
             evaluators[key.person] = evaluator

@@ -85,6 +85,37 @@ final class WinogradTemporalTests: XCTestCase {
         check(Case(kernel: 9, frames: 10, samples: 8, inputs: 64, outputs: 64, joints: 25), rectified: true)
     }
 
+    /// The transformed kernel is kept between evaluation passes (`WinogradKernelCache`), and a
+    /// weight changed in any way (assigned, one entry written, written through a pointer as the
+    /// optimizer does) is seen by the next pass, from several threads at once too.
+    func testKeptKernelFollowsEveryWeightChange() {
+        let c = Case(kernel: 9, frames: 14, samples: 2, inputs: 5, outputs: 6, joints: 3)
+        let (direct, winograd) = pair(c, seed: 31)
+        let input = Tensor(shape: [c.samples, c.inputs, c.frames, c.joints],
+                           scalars: GradientChecker.random(c.samples * c.inputs * c.frames * c.joints, seed: 9))
+        func assertSame(_ what: String) {
+            let expected = direct.forward(input, mode: .evaluation).scalars
+            XCTAssertLessThan(relativeError(winograd.forward(input, mode: .evaluation).scalars, expected), 2e-6, what)
+            var results = [[Float]](repeating: [], count: 4)
+            results.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                Parallel.forEach(4) { index, _ in out[index] = winograd.forward(input, mode: .evaluation).scalars }
+            }
+            for result in results { XCTAssertLessThan(relativeError(result, expected), 2e-6, "\(what), in parallel") }
+        }
+        assertSame("first pass")
+        assertSame("kept kernel")
+        for layer in [direct, winograd] { layer.weight.value[5] += 0.75 }
+        assertSame("one entry written")
+        for layer in [direct, winograd] {
+            layer.weight.value.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] *= -0.5 } }
+        }
+        assertSame("written through a pointer")
+        let fresh = GradientChecker.random(direct.weight.count, seed: 77)
+        for layer in [direct, winograd] { layer.weight.value = fresh }
+        assertSame("assigned")
+    }
+
     func testOnlyStrideOneKernelsDivisibleByThreeUseWinograd() {
         XCTAssertTrue(TemporalConvolution(inputChannels: 2, outputChannels: 2, kernelSize: 9).usesWinograd)
         XCTAssertTrue(TemporalConvolution(inputChannels: 2, outputChannels: 2, kernelSize: 3).usesWinograd)
