@@ -300,6 +300,9 @@ struct StreamCommand: ParsableCommand {
                     "frames": .integer(result.frames), "frames_per_second": .number((result.framesPerSecond * 100).rounded() / 100),
                     "latency_median_ms": .number((median * 10).rounded() / 10), "latency_p95_ms": .number((p95 * 10).rounded() / 10),
                     "rounds": .integer(result.roundLatencies.count), "reused_block_positions": .number((reusedShare * 1000).rounded() / 1000),
+                    "round_latencies_ms": .array(result.roundLatencies.map { .number(($0 * 10_000).rounded() / 10) }),
+                    "round_waits_ms": .array(result.roundWaits.map { .number(($0 * 10_000).rounded() / 10) }),
+                    "round_cpu_ms": .array(result.roundCPUTimes.map { .number(($0 * 10_000).rounded() / 10) }),
                 ])))
             } else {
                 print(String(format: "%7d  %8.1f  %11.1f ms  %8.1f ms  %6d  %20.0f%%", count, result.framesPerSecond, median, p95,

@@ -21,6 +21,11 @@ public enum StreamBenchmark {
         public var framesPerSecond: Double
         /// Latency of each timed prediction round, seconds, in order.
         public var roundLatencies: [Double]
+        /// Of each round's latency, the time its last frame waited for the recognizer to finish
+        /// earlier frames (0 when unpaced), seconds, in order: the rest is the round's own work.
+        public var roundWaits: [Double]
+        /// CPU time the process used (all threads) while each round's last frame was processed, seconds, in order.
+        public var roundCPUTimes: [Double]
         /// Share of block output positions copied from previous windows in the timed rounds (0 without reuse).
         public var reusedShare: Double
 
@@ -80,6 +85,8 @@ public enum StreamBenchmark {
         let warmUp = min(frames.count, recognizer.settings.window)
         for frame in frames[..<warmUp] { _ = recognizer.process(frame) }
         var latencies: [Double] = []
+        var waits: [Double] = []
+        var cpuTimes: [Double] = []
         let before = recognizer.reuseCounts
         let start = DispatchTime.now().uptimeNanoseconds
         for (offset, frame) in frames[warmUp...].enumerated() {
@@ -89,14 +96,33 @@ public enum StreamBenchmark {
                 if due > arrival { usleep(UInt32((due - arrival) / 1000)) }
                 arrival = due
             }
+            let begin = DispatchTime.now().uptimeNanoseconds
+            let cpuBefore = processCPUTime()
             let predictions = recognizer.process(frame, arrival: arrival)
-            if let first = predictions.first { latencies.append(first.latency) }
+            if let first = predictions.first {
+                cpuTimes.append(processCPUTime() - cpuBefore)
+                latencies.append(first.latency)
+                waits.append(Double(begin > arrival ? begin - arrival : 0) / 1e9)
+            }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let timed = frames.count - warmUp
         let after = recognizer.reuseCounts
         let reused = after.reused - before.reused, computed = after.computed - before.computed
-        return Result(persons: persons, frames: timed, framesPerSecond: seconds > 0 ? Double(timed) / seconds : 0, roundLatencies: latencies,
+        return Result(persons: persons, frames: timed, framesPerSecond: seconds > 0 ? Double(timed) / seconds : 0, roundLatencies: latencies, roundWaits: waits, roundCPUTimes: cpuTimes,
                       reusedShare: reused + computed > 0 ? Double(reused) / Double(reused + computed) : 0)
+    }
+
+    /// User plus system CPU time of the whole process so far, seconds.
+    private static func processCPUTime() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        let who = RUSAGE_SELF.rawValue
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

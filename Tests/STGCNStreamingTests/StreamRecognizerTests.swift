@@ -87,6 +87,26 @@ final class StreamRecognizerTests: XCTestCase {
     /// `personsPerPhase` persons per phase: the phases each person was predicted on, after
     /// checking that every prediction equals the model on the offline window ending there,
     /// partners' windows included.
+    /// The benchmark keeps one latency, one wait and one CPU time per prediction round; a paced
+    /// run's wait is part of its latency, and a round used some CPU.
+    func testBenchmarkRecordsEachRoundsLatencyWaitAndCPUTime() throws {
+        let model = try openposeModel()
+        var settings = StreamSettings(window: 8, hop: 4, persons: 2, tracker: .standard(threeDimensional: false))
+        settings.staggerPersons = false
+        let stream = try StreamRecognizer(model: model, converter: try converter(), settings: settings)
+        let poses = Array(try shortRecording().prefix(24))
+        let result = StreamBenchmark.run(stream, frames: poses, persons: 2, pace: 200)
+        XCTAssertEqual(result.frames, 16)
+        XCTAssertEqual(result.roundLatencies.count, 4, "frames 11, 15, 19 and 23 end rounds")
+        XCTAssertEqual(result.roundWaits.count, result.roundLatencies.count)
+        XCTAssertEqual(result.roundCPUTimes.count, result.roundLatencies.count)
+        for (latency, wait) in zip(result.roundLatencies, result.roundWaits) {
+            XCTAssertGreaterThanOrEqual(wait, 0)
+            XCTAssertLessThanOrEqual(wait, latency)
+        }
+        XCTAssertGreaterThan(result.roundCPUTimes.reduce(0, +), 0)
+    }
+
     private func staggeredPhases(personsPerPhase: Int) throws -> (phases: [Int: Set<Int>], predictions: [StreamPrediction], reused: Int) {
         let model = try openposeModel()
         let poses = try shortRecording()
