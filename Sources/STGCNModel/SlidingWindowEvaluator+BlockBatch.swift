@@ -24,15 +24,16 @@ enum BlockBatch {
 
     /// The block outputs `(1, C', T', V)` of every pass, as `plans` say: the pieces to compute are
     /// batched (edges together, whole windows together, by input length) and the block runs once
-    /// per batch.
+    /// per batch. Positions reused from an earlier window are referenced, not copied
+    /// (`WindowBlockOutput`).
     static func run(_ block: STGCNBlock, index: Int, network: STGCNNetwork, passes: [SlidingWindowEvaluator.Pass],
-                    plans: [SlidingWindowEvaluator.Plan]) -> [Tensor] {
+                    plans: [SlidingWindowEvaluator.Plan]) -> [WindowBlockOutput] {
         let stride = network.configuration.blockSchedule[index].stride
         let radius = (network.configuration.temporalKernelSize - 1) / 2
         let channels = network.configuration.blockSchedule[index].outputChannels
         var jobs: [(key: GroupKey, job: Job)] = []
         for (p, pass) in passes.enumerated() {
-            let inputFrames = pass.x.shape[2]
+            let inputFrames = pass.x.frames
             let outputFrames = (inputFrames - 1) / stride + 1
             switch plans[p] {
             case .whole:
@@ -51,7 +52,7 @@ enum BlockBatch {
         }
         let adjacency = network.effectiveAdjacency(block: index)
         var outputs = passes.indices.map { p in
-            initialOutput(plans[p], channels: channels, inputFrames: passes[p].x.shape[2], joints: passes[p].x.shape[3], stride: stride)
+            initialOutput(plans[p], channels: channels, inputFrames: passes[p].x.frames, joints: passes[p].x.joints, stride: stride)
         }
         for key in Set(jobs.map(\.key)).sorted(by: { ($0.whole ? 1 : 0, $0.inputFrames) < ($1.whole ? 1 : 0, $1.inputFrames) }) {
             var batchJobs = jobs.filter { $0.key == key }.map(\.job)
@@ -59,22 +60,20 @@ enum BlockBatch {
             let result = block.forward(stack(batchJobs, passes: passes, length: length), adjacency: adjacency,
                                        support: network.support, mode: .inference)
             for (row, job) in batchJobs.enumerated() {
-                place(row: row, of: result, job: job, stride: stride, into: &outputs[job.pass])
+                // Row position q is window output (job.frames.lowerBound − job.padding) / stride + q.
+                let firstOutput = (job.frames.lowerBound - job.padding) / stride
+                outputs[job.pass].take(job.outputs, fromRow: row, of: result, sourcePosition: job.outputs.lowerBound - firstOutput)
             }
         }
         return outputs
     }
 
-    /// A `(1, C', T', V)` block output holding the positions a plan copies from an earlier window
-    /// (zero elsewhere), or uninitialized for a window computed whole (every position is written).
-    private static func initialOutput(_ plan: SlidingWindowEvaluator.Plan, channels: Int, inputFrames: Int, joints: Int, stride: Int) -> Tensor {
-        let outputFrames = (inputFrames - 1) / stride + 1
-        switch plan {
-        case .whole:
-            return Tensor(uninitializedShape: [1, channels, outputFrames, joints])
-        case .reuse(let copied, let previous, let shift, _):
-            return copyMiddle(copied, from: previous, shift: shift, outputFrames: outputFrames)
-        }
+    /// A block output holding the positions a plan copies from an earlier window (no positions
+    /// yet for a window computed whole).
+    private static func initialOutput(_ plan: SlidingWindowEvaluator.Plan, channels: Int, inputFrames: Int, joints: Int, stride: Int) -> WindowBlockOutput {
+        var output = WindowBlockOutput(channels: channels, frames: (inputFrames - 1) / stride + 1, joints: joints)
+        if case .reuse(let copied, let previous, let shift, _) = plan { output.take(copied, from: previous, shift: shift) }
+        return output
     }
 
     /// Rows of one batch need one length: windows computed whole, and edges, by input length.
@@ -98,57 +97,15 @@ enum BlockBatch {
 
     /// The jobs' input frames as a zero-padded batch `(J, C, length, V)`.
     private static func stack(_ jobs: [Job], passes: [SlidingWindowEvaluator.Pass], length: Int) -> Tensor {
-        let (channels, joints) = (passes[jobs[0].pass].x.shape[1], passes[jobs[0].pass].x.shape[3])
+        let (channels, joints) = (passes[jobs[0].pass].x.channels, passes[jobs[0].pass].x.joints)
         var batch = Tensor(shape: [jobs.count, channels, length, joints])
         batch.scalars.withUnsafeMutableBufferPointer { out in
+            guard let out = out.baseAddress else { return }
             for (row, job) in jobs.enumerated() {
-                let x = passes[job.pass].x
-                let frames = x.shape[2]
-                x.scalars.withUnsafeBufferPointer { xp in
-                    for c in 0..<channels {
-                        let from = (c * frames + job.frames.lowerBound) * joints
-                        let to = ((row * channels + c) * length + job.padding) * joints
-                        for i in 0..<(job.frames.count * joints) { out[to + i] = xp[from + i] }
-                    }
-                }
+                passes[job.pass].x.write(job.frames, into: out + (row * channels * length + job.padding) * joints,
+                                         channelStride: length * joints)
             }
         }
         return batch
-    }
-
-    /// A `(1, C', T', V)` output holding `previous`'s positions `copied + shift` at `copied` (zero elsewhere).
-    private static func copyMiddle(_ copied: Range<Int>, from previous: Tensor, shift: Int, outputFrames: Int) -> Tensor {
-        let (channels, joints, previousFrames) = (previous.shape[1], previous.shape[3], previous.shape[2])
-        var y = Tensor(uninitializedShape: [1, channels, outputFrames, joints])
-        y.scalars.withUnsafeMutableBufferPointer { out in
-            previous.scalars.withUnsafeBufferPointer { old in
-                guard let out = out.baseAddress, let old = old.baseAddress else { return }
-                for c in 0..<channels {
-                    let row = out + c * outputFrames * joints
-                    row.update(repeating: 0, count: copied.lowerBound * joints)
-                    (row + copied.lowerBound * joints).update(from: old + (c * previousFrames + copied.lowerBound + shift) * joints,
-                                                              count: copied.count * joints)
-                    (row + copied.upperBound * joints).update(repeating: 0, count: (outputFrames - copied.upperBound) * joints)
-                }
-            }
-        }
-        return y
-    }
-
-    /// Copies `job.outputs` from batch row `row` of `result` into `y`. Row position q is window
-    /// output `(job.frames.lowerBound − job.padding) / stride + q`.
-    private static func place(row: Int, of result: Tensor, job: Job, stride: Int, into y: inout Tensor) {
-        let (channels, frames, joints) = (y.shape[1], y.shape[2], y.shape[3])
-        let rowFrames = result.shape[2]
-        let firstOutput = (job.frames.lowerBound - job.padding) / stride
-        y.scalars.withUnsafeMutableBufferPointer { out in
-            result.scalars.withUnsafeBufferPointer { rp in
-                for c in 0..<channels {
-                    let to = (c * frames + job.outputs.lowerBound) * joints
-                    let from = ((row * channels + c) * rowFrames + job.outputs.lowerBound - firstOutput) * joints
-                    for i in 0..<(job.outputs.count * joints) { out[to + i] = rp[from + i] }
-                }
-            }
-        }
     }
 }

@@ -7,7 +7,7 @@ import STGCNTensor
 /// mode per channel, the temporal kernel, the 1×1 residual), so a block output whose whole
 /// receptive field lies in stream frames that an earlier window also held is that window's
 /// output `shift / S` positions away, where `S` is the cumulative stride up to the block. Such
-/// positions are copied and only the two edges are computed, each by running the block on a
+/// positions are taken over (by reference: `WindowBlockOutput`) and only the two edges are computed, each by running the block on a
 /// slice of its input that holds the edge's receptive field (slice edges that are not the
 /// window's own fall only on positions that are thrown away).
 ///
@@ -49,7 +49,7 @@ public final class SlidingWindowEvaluator {
     /// Per block: kept outputs.
     /// (`exact`: how many leading positions equal the complete window's — all of them except for
     /// a window prepared ahead.)
-    var kept: [[Slot: (placement: Placement, output: Tensor, exact: Int)]]
+    var kept: [[Slot: (placement: Placement, output: WindowBlockOutput, exact: Int)]]
     var keptLength = 0
     /// Cumulative stride after each block.
     let cumulativeStrides: [Int]
@@ -122,7 +122,7 @@ public final class SlidingWindowEvaluator {
     /// instead of many small ones.
     public static func logits(_ windows: [Window]) -> [[Float]] {
         guard let network = windows.first?.evaluator.network else { return [] }
-        return run(windows, network: network, ahead: false).map { network.classify($0.x, persons: 1, mode: .inference).scalars }
+        return run(windows, network: network, ahead: false).map { network.classify($0.x.dense(), persons: 1, mode: .inference).scalars }
     }
 
     /// Runs windows whose last frames have not arrived yet, ahead of time: each `Window` holds the
@@ -154,7 +154,7 @@ public final class SlidingWindowEvaluator {
                 case .reuse(let copied, _, _, let rightEdge):
                     evaluator.reusedPositions += copied.count
                     evaluator.reusedPositionsPerBlock[index] += copied.count
-                    evaluator.computedPositions += (rightEdge ? outputs[p].shape[2] : copied.upperBound) - copied.count
+                    evaluator.computedPositions += (rightEdge ? outputs[p].frames : copied.upperBound) - copied.count
                 }
                 evaluator.keep(outputs[p], block: index, placement: passes[p].placement, length: passes[p].length,
                                exact: passes[p].exact, prepared: passes[p].ahead)
@@ -170,7 +170,7 @@ public final class SlidingWindowEvaluator {
         case whole(outputFrames: Int)
         /// Copy `copied` from `previous` (`shift` positions later there), compute the left edge
         /// and, unless the window is prepared ahead, the right edge.
-        case reuse(copied: Range<Int>, previous: Tensor, shift: Int, rightEdge: Bool)
+        case reuse(copied: Range<Int>, previous: WindowBlockOutput, shift: Int, rightEdge: Bool)
     }
 
     /// One window on its way through the blocks.
@@ -178,7 +178,8 @@ public final class SlidingWindowEvaluator {
         let evaluator: SlidingWindowEvaluator
         let placement: Placement
         let length: Int
-        var x: Tensor
+        /// The window's input to the next block (after the last block: its output).
+        var x: WindowBlockOutput
         var references: [Reference]
         /// Run ahead of the window's last frames (`prepare(_:)`): only the left edge is computed.
         let ahead: Bool
@@ -207,13 +208,13 @@ public final class SlidingWindowEvaluator {
                 let (first, end) = (max(0, -shift), min(dataFrames, earlier.frames - shift))
                 return first < end ? Reference(placement: earlier, valid: first..<end, shift: shift) : nil
             }
-            x = network.normalizeInput(input, mode: .inference)
+            x = WindowBlockOutput(dense: network.normalizeInput(input, mode: .inference))
         }
 
         /// Follows every reference through block `block` and picks the kept output that shares the most positions.
         mutating func plan(block: Int, stride: Int, radius: Int) -> Plan {
-            let outputFrames = (x.shape[2] - 1) / stride + 1
-            var best: (copied: Range<Int>, output: Tensor, shift: Int)?
+            let outputFrames = (x.frames - 1) / stride + 1
+            var best: (copied: Range<Int>, output: WindowBlockOutput, shift: Int)?
             for r in references.indices {
                 guard let shift = references[r].shift, shift % stride == 0 else {
                     references[r].valid = 0..<0
@@ -235,7 +236,7 @@ public final class SlidingWindowEvaluator {
                 if copied.count > (best?.copied.count ?? 0) { best = (copied, entry.output, d) }
             }
             references.removeAll { $0.valid.isEmpty }
-            let inputFrames = x.shape[2]
+            let inputFrames = x.frames
             // Outputs whose receptive field lies in the exact inputs (or in the padding before the start).
             let fromExactInputs = exact >= inputFrames ? outputFrames
                 : exact - 1 - radius < 0 ? 0 : min(outputFrames, (exact - 1 - radius) / stride + 1)
@@ -271,7 +272,7 @@ public final class SlidingWindowEvaluator {
     /// Keeps `output` as block `block`'s newest window of its start residue (or, `prepared`, as the
     /// window prepared ahead for that start; a complete window replaces its prepared one), and
     /// drops kept windows a whole window or more away (they share no frame with anything later).
-    func keep(_ output: Tensor, block: Int, placement: Placement, length: Int, exact: Int, prepared: Bool) {
+    func keep(_ output: WindowBlockOutput, block: Int, placement: Placement, length: Int, exact: Int, prepared: Bool) {
         let residue = Self.residue(placement.start, cumulativeStrides[block])
         kept[block][Slot(residue: residue, prepared: prepared ? placement.start : nil)] = (placement, output, exact)
         if !prepared { kept[block][Slot(residue: residue, prepared: placement.start)] = nil }
