@@ -93,6 +93,9 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "With --benchmark: timed prediction rounds per crowd size.")
     var benchmarkRounds: Int = 30
 
+    @Option(help: "With --benchmark: frames taken untimed, as fast as possible, before the timed ones (default: window + 2·hop, so that the first two slides of each window, which run deep blocks whole once, are not timed; 0 times everything).")
+    var benchmarkWarmUp: Int?
+
     @Flag(help: "With --benchmark: one JSON object per crowd size.")
     var json = false
 
@@ -106,6 +109,9 @@ struct StreamCommand: ParsableCommand {
         if config == nil && !demo && !benchmark && !printMapping { throw ValidationError("give a config (-c test.yaml) and --weights, or --demo or --benchmark") }
         if weights != nil && config == nil { throw ValidationError("--weights needs the model's config (-c)") }
         if benchmarkRounds < 1 { throw ValidationError("--benchmark-rounds must be at least 1") }
+        if let benchmarkWarmUp, benchmarkWarmUp < 0 || benchmarkWarmUp > InputLimits.maximumFrameCount {
+            throw ValidationError("--benchmark-warm-up must be a frame count in 0...\(InputLimits.maximumFrameCount)")
+        }
         if let benchmarkFps, !(benchmarkFps.isFinite && benchmarkFps > 0 && benchmarkFps <= 10_000) {
             throw ValidationError("--benchmark-fps must be a number of frames per second in (0, 10000]")
         }
@@ -276,27 +282,28 @@ struct StreamCommand: ParsableCommand {
             throw CLIError("--benchmark-persons \(TextSanitizing.oneLine(benchmarkPersons)): expected comma-separated counts 1...\(InputLimits.maximumPersonCount)")
         }
         let window = self.window ?? 300
+        let warmUp = benchmarkWarmUp ?? window + 2 * hop
         let perPhase = personsPerPhase ?? StreamSettings(window: window, hop: hop, persons: persons, tracker: .standard(threeDimensional: false))
             .automaticPersonsPerPhase(workers: Parallel.workerCount)
         if !json {
-            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered (\(perPhase) per phase)" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken")")
+            print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered (\(perPhase) per phase)" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken"), \(warmUp) frames of warm-up")
             print("persons  frames/s  latency median  latency p95  rounds  block positions reused")
         }
         for count in sizes {
             let crowd: (frames: [PoseFrame], layout: InputLayout)
-            do { crowd = try StreamBenchmark.crowd(persons: count, frameCount: window + benchmarkRounds * hop, modelLayout: model.configuration.layout.name) } catch {
+            do { crowd = try StreamBenchmark.crowd(persons: count, frameCount: warmUp + benchmarkRounds * hop, modelLayout: model.configuration.layout.name) } catch {
                 throw CLIError("\(error)")
             }
             let converter = try KeypointInput.converter(layoutName: crowd.layout.rawValue, imageSize: "1000x1000", minimumScore: 0,
                                                         model: model.configuration)
             let recognizer = try makeRecognizer(model: model, converter: converter, window: window, persons: persons)
-            let result = StreamBenchmark.run(recognizer, frames: crowd.frames, persons: count, pace: benchmarkFps)
+            let result = StreamBenchmark.run(recognizer, frames: crowd.frames, persons: count, pace: benchmarkFps, warmUp: warmUp)
             let reusedShare = result.reusedShare
             let median = result.latencyQuantile(0.5) * 1000, p95 = result.latencyQuantile(0.95) * 1000
             if json {
                 print(JSONWriting.text(.object([
                     "persons": .integer(count), "window": .integer(window), "hop": .integer(hop), "threads": .integer(Parallel.workerCount),
-                    "stagger": .bool(stagger), "persons_per_phase": stagger ? .integer(perPhase) : .null, "prepare_ahead": .bool(!noReuse && !noPrepareAhead), "paced_fps": benchmarkFps.map { .number($0) } ?? .null,
+                    "stagger": .bool(stagger), "persons_per_phase": stagger ? .integer(perPhase) : .null, "prepare_ahead": .bool(!noReuse && !noPrepareAhead), "paced_fps": benchmarkFps.map { .number($0) } ?? .null, "warm_up_frames": .integer(warmUp),
                     "frames": .integer(result.frames), "frames_per_second": .number((result.framesPerSecond * 100).rounded() / 100),
                     "latency_median_ms": .number((median * 10).rounded() / 10), "latency_p95_ms": .number((p95 * 10).rounded() / 10),
                     "rounds": .integer(result.roundLatencies.count), "reused_block_positions": .number((reusedShare * 1000).rounded() / 1000),

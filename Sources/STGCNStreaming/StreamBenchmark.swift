@@ -75,14 +75,15 @@ public enum StreamBenchmark {
         return (frames, threeD ? .ntu25 : .openpose18)
     }
 
-    /// Runs `frames` through `recognizer`; the frames after the first `settings.window` are timed.
+    /// Runs `frames` through `recognizer`; the frames after the first `warmUp` (default
+    /// `settings.window`) are timed.
     ///
     /// - Parameter pace: nil feeds each frame as soon as the previous one is done (latency is the
     ///   prediction work alone). A rate in frames per second plays the timed frames as a live
     ///   source would: frame i arrives at `i / pace` seconds, waits if the recognizer is still busy,
     ///   and its latency runs from that arrival, so a recognizer that falls behind shows it.
-    public static func run(_ recognizer: StreamRecognizer, frames: [PoseFrame], persons: Int, pace: Double? = nil) -> Result {
-        let warmUp = min(frames.count, recognizer.settings.window)
+    public static func run(_ recognizer: StreamRecognizer, frames: [PoseFrame], persons: Int, pace: Double? = nil, warmUp: Int? = nil) -> Result {
+        let warmUp = min(frames.count, max(0, warmUp ?? recognizer.settings.window))
         for frame in frames[..<warmUp] { _ = recognizer.process(frame) }
         var latencies: [Double] = []
         var waits: [Double] = []
@@ -102,7 +103,7 @@ public enum StreamBenchmark {
             if let first = predictions.first {
                 cpuTimes.append(processCPUTime() - cpuBefore)
                 latencies.append(first.latency)
-                waits.append(Double(begin > arrival ? begin - arrival : 0) / 1e9)
+                waits.append(pace == nil || begin <= arrival ? 0 : Double(begin - arrival) / 1e9)
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -106,6 +106,9 @@ final class StreamCommandTests: XCTestCase {
         let bad = try CommandRunner.run(["stream", "--benchmark", "--benchmark-fps", "0"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.error.contains("--benchmark-fps"), bad.error)
+        let badWarmUp = try CommandRunner.run(["stream", "--benchmark", "--benchmark-warm-up", "-5"])
+        XCTAssertNotEqual(badWarmUp.status, 0)
+        XCTAssertTrue(badWarmUp.error.contains("--benchmark-warm-up"), badWarmUp.error)
     }
 
     /// The prediction at frame t equals `stgcn predict` on the recording up to t, window W.

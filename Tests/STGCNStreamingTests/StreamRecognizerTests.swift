@@ -105,6 +105,11 @@ final class StreamRecognizerTests: XCTestCase {
             XCTAssertLessThanOrEqual(wait, latency)
         }
         XCTAssertGreaterThan(result.roundCPUTimes.reduce(0, +), 0)
+        let later = StreamBenchmark.run(try StreamRecognizer(model: model, converter: try converter(), settings: settings),
+                                        frames: poses, persons: 2, warmUp: 13)
+        XCTAssertEqual(later.frames, 11, "the first 13 frames untimed")
+        XCTAssertEqual(later.roundLatencies.count, 3, "frames 15, 19 and 23")
+        XCTAssertEqual(later.roundWaits, [0, 0, 0], "unpaced: no waiting")
     }
 
     private func staggeredPhases(personsPerPhase: Int) throws -> (phases: [Int: Set<Int>], predictions: [StreamPrediction], reused: Int) {
