@@ -43,15 +43,18 @@ struct WindowBlockOutput {
     }
 
     /// Takes `positions` from row `row` of `source` `(rows, C, T', V)`, where position `p` of
-    /// this output is position `p − positions.lowerBound + sourcePosition` of the row. They are
-    /// copied into a tensor of their own: a batch also holds other windows' rows and padding,
-    /// which a reference would keep alive for as long as any later window copies these positions.
+    /// this output is position `p − positions.lowerBound + sourcePosition` of the row. Unless they
+    /// are the whole source, they are copied into a tensor of their own: a batch also holds other
+    /// windows' rows and padding, which a reference would keep alive for as long as any later
+    /// window copies these positions.
     mutating func take(_ positions: Range<Int>, fromRow row: Int, of source: Tensor, sourcePosition: Int) {
         precondition(source.shape.count == 4 && source.shape[1] == channels && source.shape[3] == joints, "source shape \(source.shape)")
         let sourceFrames = source.shape[2]
         precondition(sourcePosition >= 0 && sourcePosition + positions.count <= sourceFrames, "positions outside the source row")
-        insert(Self.tight(Piece(positions: positions, source: source, base: (row * channels * sourceFrames + sourcePosition) * joints,
-                                channelStride: sourceFrames * joints), channels: channels, joints: joints))
+        let piece = Piece(positions: positions, source: source, base: (row * channels * sourceFrames + sourcePosition) * joints,
+                          channelStride: sourceFrames * joints)
+        // A source that is exactly these positions is referenced as it is.
+        insert(source.shape[0] == 1 && positions.count == sourceFrames ? piece : Self.tight(piece, channels: channels, joints: joints))
     }
 
     /// Takes positions `copied` from `earlier`, where position `p` here is position `p + shift` there.

@@ -72,6 +72,13 @@ final class WindowBlockOutputTests: XCTestCase {
         var earlier = WindowBlockOutput(channels: channels, frames: 10, joints: joints)
         earlier.take(0..<10, fromRow: 2, of: batch, sourcePosition: 0)
         XCTAssertEqual(earlier.pieces[0].source.count, channels * 10 * joints, "one row, not the batch")
+        let single = numbered(rows: 1, frames: 10)
+        var whole = WindowBlockOutput(channels: channels, frames: 10, joints: joints)
+        whole.take(0..<10, fromRow: 0, of: single, sourcePosition: 0)
+        func storage(_ t: Tensor) -> UnsafePointer<Float>? { t.scalars.withUnsafeBufferPointer { $0.baseAddress } }
+        XCTAssertEqual(storage(whole.pieces[0].source), storage(single), "a source that is exactly the positions is referenced")
+        XCTAssertNotEqual(storage(earlier.pieces[0].source), storage(batch), "a row of a batch is copied")
+        XCTAssertEqual(whole.dense(), single)
         var mostly = WindowBlockOutput(channels: channels, frames: 10, joints: joints)
         mostly.take(0..<8, from: earlier, shift: 2)
         XCTAssertEqual(mostly.pieces[0].source, earlier.pieces[0].source)
