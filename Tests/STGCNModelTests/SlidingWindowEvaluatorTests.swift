@@ -4,6 +4,9 @@ import STGCNTensor
 @testable import STGCNModel
 
 final class SlidingWindowEvaluatorTests: XCTestCase {
+    /// Positions each window of the last `check` copied from earlier ones.
+    private var reusedPerWindow: [Int] = []
+
     /// Windows of `length` frames of one long random sequence, every `hop` frames: each equals
     /// `infer` on the same window, and the later ones reuse block outputs.
     @discardableResult
@@ -24,7 +27,9 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
             for ch in 0..<c { for t in 0..<frames { for j in 0..<v {
                 window.scalars[(ch * length + t) * v + j] = sequence[(ch * total + start + t) * v + j]
             } } }
+            let before = evaluator.reusedPositions
             let reused = evaluator.logits(window, start: start, frames: frames)
+            reusedPerWindow.append(evaluator.reusedPositions - before)
             let full = network.infer(window).scalars
             for k in 0..<7 { XCTAssertEqual(reused[k], full[k], accuracy: 1e-5 * max(1, abs(full[k])), "hop \(hop) window \(w) class \(k)") }
         }
@@ -39,6 +44,21 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
     /// starts later): only frames of the stream held by both windows count as shared.
     func testZeroPaddedWindowsReuseOnlyStreamFrames() throws {
         try check(hop: 4, windows: 4, expectReuse: true, dataFrames: [40, 40, 17, 40])
+    }
+
+    /// A person seen for fewer than W frames: every window starts on the person's first frame and
+    /// ends in zero padding. Positions whose receptive field lies in the padding of both windows
+    /// are equal and copied, so a step computes only around the end of the data; also when a
+    /// window holds fewer frames than the one before (a partner's window from an earlier round).
+    func testWindowsWithOneStartCopyTheirZeroPaddedTails() throws {
+        try check(hop: 0, length: 96, windows: 5, expectReuse: true, dataFrames: [12, 16, 30, 22, 96])
+        // Without the tails, a step could copy at most the positions whose receptive field lies in
+        // the earlier data: at most ⌈d / S⌉ per block for d earlier frames and cumulative stride S.
+        let strides = [1, 1, 1, 1, 2, 2, 2, 4, 4, 4]
+        for (w, earlierFrames) in [(1, 12), (2, 16), (3, 22)] {
+            let dataOnly = strides.map { (earlierFrames + $0 - 1) / $0 }.reduce(0, +)
+            XCTAssertGreaterThan(reusedPerWindow[w], dataOnly, "window \(w) copied \(reusedPerWindow)")
+        }
     }
 
     /// A hop of 6 puts the blocks after the second stride (cumulative stride 4) out of phase with
