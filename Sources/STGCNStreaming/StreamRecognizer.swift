@@ -41,6 +41,10 @@ public final class StreamRecognizer {
     private let reusable: STGCNNetwork?
     /// The windows of each person's next round not prepared yet, and the frame that round ends on.
     private var ahead: [WindowKey: Int] = [:]
+    /// First slides' windows prepared early (`scheduleAhead`), with the end of their round, and
+    /// the frame the latest such window was prepared on.
+    private var preparedEarly: [WindowKey: Int] = [:]
+    private var lastEarlyPreparation = Int.min / 2
 
     /// Creates a recognizer.
     /// - Throws: `StreamError` for settings out of range or a converter whose layout or
@@ -111,10 +115,20 @@ public final class StreamRecognizer {
         var taken = Set<Int>()
         // The earliest round's windows first: a later round's wait for a later free frame, so that
         // a frame processed late (after a long round) does not make the next round wait for them.
-        guard let earliest = ahead.filter({ $0.value > index && $0.key.start <= index }).map(\.value).min() else { return }
+        // A first slide scheduled further ahead (`scheduleAhead`) waits until its lead and goes one
+        // window per frame: it is heavy, and a growing window's round already is.
+        let due = ahead.filter { $0.value > index && $0.key.start <= index && $0.value - index <= Self.firstSlideLead * settings.hop }
+        guard let earliest = due.map(\.value).min() else { return }
+        let early = earliest - index > settings.hop
+        if early {
+            guard index - lastEarlyPreparation >= Self.firstSlideSpacing else { return }
+            lastEarlyPreparation = index
+        }
         for (key, roundEnd) in ahead.sorted(by: { ($0.key.person, $0.key.start) < ($1.key.person, $1.key.start) }) {
-            guard roundEnd == earliest, key.start <= index, taken.insert(key.person).inserted else { continue }
+            guard roundEnd == earliest, key.start <= index, !(early && !windows.isEmpty),
+                  taken.insert(key.person).inserted else { continue }
             ahead[key] = nil
+            if early { preparedEarly[key] = roundEnd }
             guard let evaluator = evaluators[key.person] ?? SlidingWindowEvaluator(network: network) else { return }
             evaluators[key.person] = evaluator
             var input = Tensor(shape: [1, KeypointConverter.channels, settings.window, joints, 1])
@@ -220,15 +234,46 @@ public final class StreamRecognizer {
 
     /// Notes the windows of the next round of persons just predicted (each person's next round
     /// is `hop` frames later; its partners are assumed to stay), dropping those whose round passed.
+    ///
+    /// A person seen for less than W frames also gets the windows of its first slides noted (the
+    /// first rounds whose window starts after the person's first frame), to be prepared up to
+    /// `firstSlideLead` hops before they are due instead of one. Their starts are new modulo the
+    /// cumulative strides, so the blocks after a stride that the hop does not divide have no
+    /// earlier window in phase and run whole once: with the NTU model at hop 10, blocks 8–10 for
+    /// the first two slides, and blocks 5–10 for a slide by an odd number of frames (a staggered
+    /// phase). After as many slides as the largest stride has residues, every block has one.
+    /// Prepared early, one window every `firstSlideSpacing` free frames, those blocks run on the
+    /// frames that have arrived; the round computes its right edge a few hops wider instead.
     private func scheduleAhead(after requests: [(person: Int, start: Int, partners: [Int])], end: Int) {
-        guard reusable != nil, settings.prepareAhead else { return }
+        guard let network = reusable, settings.prepareAhead else { return }
         ahead = ahead.filter { $0.value > end }
-        let roundEnd = end + settings.hop
+        preparedEarly = preparedEarly.filter { $0.value > end }
+        let (hop, window) = (settings.hop, settings.window)
+        let roundEnd = end + hop
+        let largestStride = network.configuration.blockSchedule.reduce(1) { $0 * $1.stride }
+        var gcd = (hop, largestStride)
+        while gcd.1 != 0 { gcd = (gcd.1, gcd.0 % gcd.1) }
+        let slides = largestStride / gcd.0
         for request in requests {
-            let start = max(firstSeen[request.person] ?? end, roundEnd - settings.window + 1)
+            let first = firstSeen[request.person] ?? end
+            let start = max(first, roundEnd - window + 1)
             for id in [request.person] + request.partners { ahead[WindowKey(person: id, start: start)] = roundEnd }
+            guard settings.prepareFirstSlidesEarly, start == first else { continue }
+            // The first round after `end` whose window starts after `first`: its end passes first + W − 1.
+            let firstSlideEnd = end + hop * ((first + window - end + hop - 1) / hop)
+            for slideEnd in stride(from: firstSlideEnd, to: firstSlideEnd + slides * hop, by: hop) where slideEnd > roundEnd {
+                for id in [request.person] + request.partners {
+                    let key = WindowKey(person: id, start: slideEnd - window + 1)
+                    if preparedEarly[key] == nil { ahead[key] = slideEnd }
+                }
+            }
         }
     }
+
+    /// How many hops before it is due a first slide's window is prepared (`scheduleAhead`), and
+    /// how many frames apart two such windows are (each runs up to six blocks whole on one core).
+    static let firstSlideLead = 5
+    static let firstSlideSpacing = 3
 
     /// Writes person `person`'s `(3, W, V, 1)` window `start...end` (zero elsewhere) into `out`.
     private func fill(_ out: UnsafeMutableBufferPointer<Float>, person: Int, start: Int, end: Int, joints: Int) {

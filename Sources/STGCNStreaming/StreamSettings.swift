@@ -19,6 +19,12 @@ public struct StreamSettings: Sendable, Hashable {
     /// round computes only the positions its last frames reach. The answer is the same; the work
     /// moves off the critical path from a round's last frame to its predictions.
     public var prepareAhead = true
+    /// With `prepareAhead`: prepare the windows of a person's first slides (its first rounds
+    /// after W frames, whose starts are new modulo the strides, so that some blocks run whole
+    /// once) up to five hops early, one window every few free frames, instead of all in the
+    /// free frame before their round, where a crowd that appeared together made the next round
+    /// wait. The answer is the same.
+    public var prepareFirstSlidesEarly = true
     /// Spread persons over phases within the hop once a crowd outgrows the cores, instead of
     /// predicting everyone on the same frame: a person first seen joins the fullest phase
     /// (0..<hop) with room for it (`personsPerPhase`), else gets the phase that the fewest live

@@ -69,9 +69,9 @@ final class StreamRecognizerTests: XCTestCase {
 
     /// Each prediction equals the model on the recording's M = 2 clip of window 16 ending there.
     func assertEqualsOffline(_ predictions: [StreamPrediction], recording: TrackedRecording, model: STGCNNetwork,
-                             file: StaticString = #filePath, line: UInt = #line) throws {
+                             window length: Int = 16, file: StaticString = #filePath, line: UInt = #line) throws {
         for prediction in predictions {
-            let window = try XCTUnwrap(recording.clip(person: prediction.person, endingAt: prediction.index, window: 16, persons: 2))
+            let window = try XCTUnwrap(recording.clip(person: prediction.person, endingAt: prediction.index, window: length, persons: 2))
             XCTAssertEqual(window.start, prediction.windowStart, file: file, line: line)
             XCTAssertEqual(window.partners, prediction.partners, file: file, line: line)
             let offline = model.infer(Tensor(shape: [1] + window.clip.shape, scalars: window.clip.values)).scalars
@@ -87,6 +87,45 @@ final class StreamRecognizerTests: XCTestCase {
     /// `personsPerPhase` persons per phase: the phases each person was predicted on, after
     /// checking that every prediction equals the model on the offline window ending there,
     /// partners' windows included.
+    /// A person's first slides (the first windows whose start moved) are prepared hops before
+    /// their round, one window every few free frames, not only on the free frame after the round
+    /// before, where a crowd that appeared together ran all of them at once (with the NTU model,
+    /// blocks 8–10 whole for each; the README's stream speed section measures it). Every
+    /// prediction still equals the offline window, and without the setting nothing is prepared
+    /// on those other frames.
+    func testFirstSlidesArePreparedEarlyOneWindowAtATime() throws {
+        // A 5-frame kernel keeps the receptive field (89 frames) short enough for a 56-frame
+        // window in a debug build's time.
+        let model = try STGCNNetwork(configuration: ModelConfiguration(classCount: Self.classes, layout: .openpose, temporalKernelSize: 5))
+        model.initializeWeights(seed: 3)
+        let (window, hop) = (56, 6)
+        let crowd = try StreamBenchmark.crowd(persons: 3, frameCount: window + 4 * hop, modelLayout: "openpose")
+        let converter = try KeypointConverter(input: crowd.layout, model: .openpose, inputChannels: 3, imageSize: (1000, 1000))
+        /// The predictions, and the frames other than the first after a round on which block outputs were computed.
+        func run(early: Bool) throws -> (predictions: [StreamPrediction], otherFrames: [Int]) {
+            var settings = StreamSettings(window: window, hop: hop, persons: 2, tracker: .standard(threeDimensional: false))
+            settings.staggerPersons = false
+            settings.prepareFirstSlidesEarly = early
+            let stream = try StreamRecognizer(model: model, converter: converter, settings: settings)
+            var (predictions, otherFrames) = ([StreamPrediction](), [Int]())
+            for (index, frame) in crowd.frames.enumerated() {
+                let before = stream.reuseCounts.computed
+                let made = stream.process(frame)
+                if made.isEmpty, index % hop != 0, stream.reuseCounts.computed > before { otherFrames.append(index) }
+                predictions += made
+            }
+            return (predictions, otherFrames)
+        }
+        let (early, late) = (try run(early: true), try run(early: false))
+        XCTAssertTrue(early.predictions.contains { $0.windowStart > 0 }, "windows slid")
+        XCTAssertEqual(early.predictions.count, late.predictions.count)
+        let recording = TrackedRecording(poses: crowd.frames, tracking: FrameTracking(converter: converter, tracker: .standard(threeDimensional: false)))
+        try assertEqualsOffline(early.predictions, recording: recording, model: model, window: window)
+        XCTAssertEqual(late.otherFrames, [], "prepared on the frame after each round only")
+        XCTAssertGreaterThanOrEqual(early.otherFrames.count, 3, "the three persons' first slides, one window per frame: \(early.otherFrames)")
+        XCTAssertTrue(early.otherFrames.allSatisfy { $0 < window }, "before the first slide's round: \(early.otherFrames)")
+    }
+
     /// The benchmark keeps one latency, one wait and one CPU time per prediction round; a paced
     /// run's wait is part of its latency, and a round used some CPU.
     func testBenchmarkRecordsEachRoundsLatencyWaitAndCPUTime() throws {
