@@ -38,21 +38,21 @@ enum BlockBatch {
             switch plans[p] {
             case .whole:
                 jobs.append((GroupKey(whole: true, inputFrames: inputFrames), Job(pass: p, frames: 0..<inputFrames, outputs: 0..<outputFrames)))
-            case .reuse(let copied, _, _, let rightEdge, let tail):
+            case .reuse(let copied, _, _, _, let computed, _):
                 let key = GroupKey(whole: false, inputFrames: inputFrames)
                 if copied.lowerBound > 0 {
                     let end = min(inputFrames, stride * (copied.lowerBound - 1) + radius + 1)
                     jobs.append((key, Job(pass: p, frames: 0..<end, outputs: 0..<copied.lowerBound)))
                 }
-                let rightEnd = tail.isEmpty ? outputFrames : tail.lowerBound
-                if rightEdge, copied.upperBound < rightEnd {
-                    let first = max(0, stride * copied.upperBound - radius)
-                    // Before a copied tail the piece ends inside the window: it runs to the last
+                if !computed.isEmpty {
+                    let first = max(0, stride * computed.lowerBound - radius)
+                    // Short of the window's end (before a copied tail, or the frames a window
+                    // prepared ahead has) the piece ends inside the window: it runs to the last
                     // input its outputs read, lengthened to the window end's phase modulo the
                     // stride (so that it batches like an edge that reaches the end).
-                    var end = min(inputFrames, stride * (rightEnd - 1) + radius + 1)
+                    var end = min(inputFrames, stride * (computed.upperBound - 1) + radius + 1)
                     if first > 0 { end = min(inputFrames, end + ((inputFrames - end) % stride + stride) % stride) }
-                    jobs.append((key, Job(pass: p, frames: first..<end, outputs: copied.upperBound..<rightEnd)))
+                    jobs.append((key, Job(pass: p, frames: first..<end, outputs: computed)))
                 }
             }
         }
@@ -78,8 +78,9 @@ enum BlockBatch {
     /// yet for a window computed whole).
     private static func initialOutput(_ plan: SlidingWindowEvaluator.Plan, channels: Int, inputFrames: Int, joints: Int, stride: Int) -> WindowBlockOutput {
         var output = WindowBlockOutput(channels: channels, frames: (inputFrames - 1) / stride + 1, joints: joints)
-        if case .reuse(let copied, let previous, let shift, _, let tail) = plan {
-            output.take(copied, from: previous, shift: shift)
+        if case .reuse(let copied, let previous, let shift, let then, _, let tail) = plan {
+            output.take(then.map { copied.lowerBound..<$0.positions.lowerBound } ?? copied, from: previous, shift: shift)
+            if let then { output.take(then.positions, from: then.previous, shift: then.shift) }
             output.take(tail, from: previous, shift: 0)
         }
         return output

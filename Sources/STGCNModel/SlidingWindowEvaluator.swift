@@ -136,8 +136,10 @@ public final class SlidingWindowEvaluator {
     /// future window's start and the frames that have arrived (`frames`, the rest zero). Computes
     /// only each block's left edge, copies what earlier windows hold, and keeps that for the
     /// complete window (same start) to copy later; computes no logits. Positions that no earlier
-    /// window holds are left to the complete window: computing them here as separate small
-    /// pieces cost more than the right edge they would have shortened.
+    /// window holds are left to the complete window (a hop's worth, between consecutive windows:
+    /// computing them here as separate small pieces cost more than the right edge they would have
+    /// shortened), except in blocks where no complete window is in phase and an earlier
+    /// preparation of the same window (made hops before, on fewer frames) is extended.
     public static func prepare(_ windows: [Window]) {
         guard let network = windows.first?.evaluator.network else { return }
         _ = run(windows, network: network, ahead: true)
@@ -158,10 +160,10 @@ public final class SlidingWindowEvaluator {
                 switch plans[p] {
                 case .whole(let outputFrames):
                     evaluator.computedPositions += outputFrames
-                case .reuse(let copied, _, _, let rightEdge, let tail):
+                case .reuse(let copied, _, _, _, let computed, let tail):
                     evaluator.reusedPositions += copied.count + tail.count
                     evaluator.reusedPositionsPerBlock[index] += copied.count + tail.count
-                    evaluator.computedPositions += (rightEdge ? outputs[p].frames - tail.count : copied.upperBound) - copied.count
+                    evaluator.computedPositions += copied.lowerBound + computed.count
                 }
                 evaluator.keep(outputs[p], block: index, placement: passes[p].placement, length: passes[p].length,
                                exact: passes[p].exact, prepared: passes[p].ahead)
@@ -175,11 +177,21 @@ public final class SlidingWindowEvaluator {
     enum Plan {
         /// Run the block on the whole input.
         case whole(outputFrames: Int)
-        /// Copy `copied` from `previous` (`shift` positions later there), compute the left edge
-        /// and, unless the window is prepared ahead, the right edge: the positions after `copied`
-        /// up to `tail`, which is also copied (the same positions there, `shift` 0; empty unless
-        /// both windows end in zero padding).
-        case reuse(copied: Range<Int>, previous: WindowBlockOutput, shift: Int, rightEdge: Bool, tail: Range<Int>)
+        /// Copy `copied` from `previous` (`shift` positions later there) — its end from a second,
+        /// complete window when `then` says so — compute the left edge and `computed`, the
+        /// positions after `copied`: for a complete window the right edge, up to `tail`, which is
+        /// also copied (the same positions in `previous`, `shift` 0; empty unless both windows end
+        /// in zero padding); for a window prepared ahead, the exact positions past an earlier
+        /// preparation of it where no complete window is in phase (else none).
+        case reuse(copied: Range<Int>, previous: WindowBlockOutput, shift: Int, then: Continuation?, computed: Range<Int>,
+                   tail: Range<Int>)
+
+        /// Positions copied from a second earlier window, `shift` positions later there.
+        struct Continuation {
+            var positions: Range<Int>
+            var previous: WindowBlockOutput
+            var shift: Int
+        }
     }
 
     /// One window on its way through the blocks.
@@ -227,7 +239,9 @@ public final class SlidingWindowEvaluator {
         /// Follows every reference through block `block` and picks the kept output that shares the most positions.
         mutating func plan(block: Int, stride: Int, radius: Int) -> Plan {
             let outputFrames = (x.frames - 1) / stride + 1
-            var best: (copied: Range<Int>, output: WindowBlockOutput, shift: Int, tail: Range<Int>)?
+            var best: (copied: Range<Int>, output: WindowBlockOutput, shift: Int, tail: Range<Int>, prepared: Bool)?
+            // The complete window in phase with this one whose shared positions reach furthest.
+            var furthestComplete: (copied: Range<Int>, output: WindowBlockOutput, shift: Int)?
             for r in references.indices {
                 guard let shift = references[r].shift, shift % stride == 0 else {
                     references[r].valid = 0..<0
@@ -252,8 +266,11 @@ public final class SlidingWindowEvaluator {
                 // The tail of a complete window (a prepared one holds no positions past its left edge).
                 let tail = references[r].tail.map { max($0, copied.upperBound) }
                     .flatMap { !ahead && entry.exact == .max && $0 < outputFrames ? $0..<outputFrames : nil } ?? outputFrames..<outputFrames
+                if entry.exact == .max && copied.upperBound > (furthestComplete?.copied.upperBound ?? 0) {
+                    furthestComplete = (copied, entry.output, d)
+                }
                 if copied.count + tail.count > (best.map { $0.copied.count + $0.tail.count } ?? 0) {
-                    best = (copied, entry.output, d, tail)
+                    best = (copied, entry.output, d, tail, entry.exact != .max)
                 }
             }
             references.removeAll { $0.valid.isEmpty && $0.tail == nil }
@@ -265,8 +282,35 @@ public final class SlidingWindowEvaluator {
                 if ahead { exact = fromExactInputs }
                 return .whole(outputFrames: outputFrames)
             }
-            if ahead { exact = fromExactInputs >= best.copied.lowerBound ? best.copied.upperBound : fromExactInputs }
-            return .reuse(copied: best.copied, previous: best.output, shift: best.shift, rightEdge: !ahead, tail: best.tail)
+            // An earlier preparation of this window holds its left edge but, made on fewer frames,
+            // fewer positions than a complete window in phase: the rest comes from that one.
+            var copied = best.copied
+            var then: Plan.Continuation?
+            if best.prepared, best.copied.lowerBound == 0, let other = furthestComplete,
+               other.copied.lowerBound <= best.copied.upperBound, other.copied.upperBound > best.copied.upperBound {
+                then = Plan.Continuation(positions: best.copied.upperBound..<other.copied.upperBound, previous: other.output,
+                                         shift: other.shift)
+                copied = 0..<other.copied.upperBound
+            }
+            guard ahead else {
+                return .reuse(copied: copied, previous: best.output, shift: best.shift, then: then,
+                              computed: copied.upperBound..<(best.tail.isEmpty ? outputFrames : best.tail.lowerBound),
+                              tail: best.tail)
+            }
+            // Exact positions past the copied ones: computed here when they extend an earlier
+            // preparation of this window where no complete window is in phase (a first slide
+            // prepared hops before, on fewer frames); past a complete window they are a hop's
+            // worth, left to the complete window (as small pieces they cost more than they save).
+            var computed = copied.upperBound..<copied.upperBound
+            if fromExactInputs >= copied.lowerBound {
+                if best.prepared && furthestComplete == nil && fromExactInputs > copied.upperBound {
+                    computed = copied.upperBound..<fromExactInputs
+                }
+                exact = computed.upperBound
+            } else {
+                exact = fromExactInputs
+            }
+            return .reuse(copied: copied, previous: best.output, shift: best.shift, then: then, computed: computed, tail: best.tail)
         }
     }
 

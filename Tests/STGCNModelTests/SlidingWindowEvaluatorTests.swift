@@ -180,6 +180,19 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
         XCTAssertEqual(every, once)
     }
 
+    /// A window prepared hops early (on fewer frames, as the stream prepares a person's first
+    /// slides) and again one frame after the previous round: the second preparation computes the
+    /// exact positions between the two where no earlier window is in phase (blocks 8–10 at hop 6
+    /// in round 1), so the complete window computes no more than with the late preparation alone,
+    /// and less than with the early one alone.
+    func testWindowPreparedEarlyAndAgainLeavesOnlyTheRightEdge() throws {
+        let late = try preparedRounds(length: 96, hop: 6, rounds: 3, prepare: [1])
+        let early = try preparedRounds(length: 96, hop: 6, rounds: 3, prepare: [-18])
+        let both = try preparedRounds(length: 96, hop: 6, rounds: 3, prepare: [-18, 1])
+        XCTAssertLessThan(late, early)
+        XCTAssertEqual(both, late)
+    }
+
     /// Windows prepared ahead on few frames (a short window, a hop out of phase with the strides,
     /// a newcomer whose window starts at its first frame): parts of them are computed whole on
     /// inputs that are exact only in part, and only the exact positions may be copied later.
