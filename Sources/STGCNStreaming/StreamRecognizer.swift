@@ -242,6 +242,8 @@ public final class StreamRecognizer {
     /// earlier window in phase and run whole once: with the NTU model at hop 10, blocks 8–10 for
     /// the first two slides, and blocks 5–10 for a slide by an odd number of frames (a staggered
     /// phase). After as many slides as the largest stride has residues, every block has one.
+    /// Only slides whose start is new modulo the largest stride are noted (at hop 10: 1 of 2
+    /// when the person's first frame is in phase with its rounds' starts, else both).
     /// Prepared early, one window every `firstSlideSpacing` free frames, those blocks run on the
     /// frames that have arrived; the round computes its right edge a few hops wider instead.
     private func scheduleAhead(after requests: [(person: Int, start: Int, partners: [Int])], end: Int) {
@@ -261,9 +263,15 @@ public final class StreamRecognizer {
             guard settings.prepareFirstSlidesEarly, start == first else { continue }
             // The first round after `end` whose window starts after `first`: its end passes first + W − 1.
             let firstSlideEnd = end + hop * ((first + window - end + hop - 1) / hop)
-            for slideEnd in stride(from: firstSlideEnd, to: firstSlideEnd + slides * hop, by: hop) where slideEnd > roundEnd {
+            // Only slides whose start is new modulo the largest stride lack a window in phase.
+            func residue(_ start: Int) -> Int { ((start % largestStride) + largestStride) % largestStride }
+            var residues: Set = [residue(first)]
+            for slideEnd in stride(from: firstSlideEnd, to: firstSlideEnd + slides * hop, by: hop) {
+                let slideStart = slideEnd - window + 1
+                guard residues.insert(residue(slideStart)).inserted,
+                      slideEnd > roundEnd else { continue }
                 for id in [request.person] + request.partners {
-                    let key = WindowKey(person: id, start: slideEnd - window + 1)
+                    let key = WindowKey(person: id, start: slideStart)
                     if preparedEarly[key] == nil { ahead[key] = slideEnd }
                 }
             }
@@ -272,8 +280,8 @@ public final class StreamRecognizer {
 
     /// How many hops before it is due a first slide's window is prepared (`scheduleAhead`), and
     /// how many frames apart two such windows are (each runs up to six blocks whole on one core).
-    static let firstSlideLead = 5
-    static let firstSlideSpacing = 3
+    static let firstSlideLead = 8
+    static let firstSlideSpacing = 4
 
     /// Writes person `person`'s `(3, W, V, 1)` window `start...end` (zero elsewhere) into `out`.
     private func fill(_ out: UnsafeMutableBufferPointer<Float>, person: Int, start: Int, end: Int, joints: Int) {

@@ -21,7 +21,7 @@ public struct StreamSettings: Sendable, Hashable {
     public var prepareAhead = true
     /// With `prepareAhead`: prepare the windows of a person's first slides (its first rounds
     /// after W frames, whose starts are new modulo the strides, so that some blocks run whole
-    /// once) up to five hops early, one window every few free frames, instead of all in the
+    /// once) up to eight hops early, one window every few free frames, instead of all in the
     /// free frame before their round, where a crowd that appeared together made the next round
     /// wait. The answer is the same.
     public var prepareFirstSlidesEarly = true
