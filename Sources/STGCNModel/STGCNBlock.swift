@@ -144,6 +144,47 @@ public final class STGCNBlock: ParameterContainer {
         return y
     }
 
+    /// The evaluation-mode output positions `outputs` of `forward(x, adjacency:, support:,
+    /// mode: .inference)` only, `(S, C_out, outputs.count, V)`: the graph convolution runs on
+    /// every input frame (the temporal kernel reads them), the temporal convolution, the residual
+    /// and the output pass only on `outputs`. The sliding-window evaluator computes a window's
+    /// edges this way: of a slice of input around an edge, only the edge's positions are exact.
+    func forward(_ x: Tensor, adjacency: [Float], support: [Bool]?, outputs: Range<Int>) -> Tensor {
+        let graphOutput = spatial.forward(x, adjacency: adjacency, support: support, mode: .inference)
+        let middle = Self.rectifiedMiddle(graphOutput, affine: normalizationBefore.affine(for: graphOutput, mode: .inference))
+        let convolved = temporalConvolution.forward(middle, outputs: outputs)
+        let shortcut: ResidualInput
+        var residualAffine: (scale: [Float], shift: [Float])?
+        switch residual {
+        case .none:
+            shortcut = .none
+        case .identity:
+            shortcut = .tensor(Self.frames(outputs, of: x))
+        case .projection(let convolution, let norm):
+            let projected = convolution.forward(x, outputs: outputs)
+            residualAffine = norm.affine(for: projected, mode: .inference)
+            shortcut = .tensor(projected)
+        }
+        let (scale, shift) = normalizationAfter.affine(for: convolved, mode: .inference)
+        return Self.normalizeAndRectify(convolved, scale: scale, shift: shift, mask: nil, maskScale: 1,
+                                        residual: shortcut, residualAffine: residualAffine)
+    }
+
+    /// Frames `range` of `x` `(S, C, T, V)`: `(S, C, range.count, V)`.
+    static func frames(_ range: Range<Int>, of x: Tensor) -> Tensor {
+        let (samples, channels, frames, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        if range == 0..<frames { return x }
+        let count = range.count * joints
+        return x.scalars.withUnsafeBufferPointer { source in
+            Tensor(shape: [samples, channels, range.count, joints]) { out in
+                guard let source = source.baseAddress else { return }
+                for row in 0..<(samples * channels) {
+                    (out + row * count).update(from: source + (row * frames + range.lowerBound) * joints, count: count)
+                }
+            }
+        }
+    }
+
     /// Drops everything kept for `backward` by the last retaining forward.
     public func releaseActivations() {
         graphOutput = Tensor(shape: [0])

@@ -3,7 +3,8 @@ import STGCNTensor
 /// One block run for all the windows of a `SlidingWindowEvaluator.logits(_:)` or `prepare(_:)`
 /// call: the pieces of block input that must be computed (each reusing window's two edges, only
 /// the left one for a window prepared ahead, each other window whole)
-/// are stacked into as few batches as possible and run with one `STGCNBlock.forward` each.
+/// are stacked into as few batches as possible and run with one `STGCNBlock.forward` each, which
+/// computes past the graph convolution only the positions that some piece takes.
 ///
 /// Edges of different lengths share a batch by zero padding on their inner side only: a left
 /// edge (the window's own start, then its first positions) is padded after its end, a right edge
@@ -63,12 +64,18 @@ enum BlockBatch {
         for key in Set(jobs.map(\.key)).sorted(by: { ($0.whole ? 1 : 0, $0.inputFrames) < ($1.whole ? 1 : 0, $1.inputFrames) }) {
             var batchJobs = jobs.filter { $0.key == key }.map(\.job)
             let length = padToCommonLength(&batchJobs, stride: stride)
+            // Row position q is window output (job.frames.lowerBound − job.padding) / stride + q;
+            // only the row positions some job takes are computed (all of them for whole windows).
+            func rowPositions(_ job: Job) -> Range<Int> {
+                let first = job.outputs.lowerBound - (job.frames.lowerBound - job.padding) / stride
+                return first..<(first + job.outputs.count)
+            }
+            let needed = batchJobs.map(rowPositions).filter { !$0.isEmpty }
+            guard let low = needed.map(\.lowerBound).min(), let high = needed.map(\.upperBound).max() else { continue }
             let result = block.forward(stack(batchJobs, passes: passes, length: length), adjacency: adjacency,
-                                       support: network.support, mode: .inference)
-            for (row, job) in batchJobs.enumerated() {
-                // Row position q is window output (job.frames.lowerBound − job.padding) / stride + q.
-                let firstOutput = (job.frames.lowerBound - job.padding) / stride
-                outputs[job.pass].take(job.outputs, fromRow: row, of: result, sourcePosition: job.outputs.lowerBound - firstOutput)
+                                       support: network.support, outputs: low..<high)
+            for (row, job) in batchJobs.enumerated() where !job.outputs.isEmpty {
+                outputs[job.pass].take(job.outputs, fromRow: row, of: result, sourcePosition: rowPositions(job).lowerBound - low)
             }
         }
         return outputs

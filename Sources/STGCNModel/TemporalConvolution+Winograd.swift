@@ -3,13 +3,16 @@ import STGCNTensor
 /// The Winograd F(3, 3) paths of `TemporalConvolution` (stride 1, kernel length divisible by 3);
 /// see `WinogradTemporalCorrelation` for the algorithm.
 extension TemporalConvolution {
-    /// Convolves `x` `(S, C_in, T, V)` to `(S, C_out, T, V)`. Samples run in parallel; with fewer
-    /// samples than workers, each sample's tiles are split between them.
-    func winogradForward(_ x: Tensor) -> Tensor {
+    /// Convolves `x` `(S, C_in, T, V)` to `(S, C_out, outputs.count, V)`: the output frames
+    /// `outputs` (default: all T). Samples run in parallel; with fewer samples than workers, each
+    /// sample's tiles are split between them.
+    func winogradForward(_ x: Tensor, outputs: Range<Int>? = nil) -> Tensor {
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
         let (cin, cout, pad) = (inputChannels, outputChannels, padding)
+        let outputs = outputs ?? 0..<frames
         let groups = kernelSize / WinogradTemporalCorrelation.tileLength
-        let tiles = WinogradTemporalCorrelation.tileCount(frames: frames)
+        let length = WinogradTemporalCorrelation.tileLength
+        let firstTile = outputs.lowerBound / length, tiles = (outputs.upperBound + length - 1) / length - firstTile
         let plan = WorkPlan(samples: samples, splittingUpTo: tiles)
         let pieceTiles = (tiles + plan.piecesPerSample - 1) / max(1, plan.piecesPerSample)
         let scratchSize = WinogradTemporalCorrelation.scratchCount(inputs: cin, outputs: cout, groups: groups,
@@ -17,15 +20,16 @@ extension TemporalConvolution {
         let kernel = winogradKernel.kernel(for: weight.value) { [kernelSize] weights in
             WinogradTemporalCorrelation.transformedKernel(weights, outputs: cout, inputs: cin, taps: kernelSize, adjoint: false)
         }
-        let inSize = cin * frames * joints, outSize = cout * frames * joints
+        let inSize = cin * frames * joints, outSize = cout * outputs.count * joints
         return withReadPointers(x.scalars, kernel, bias.value, [Float](repeating: 0, count: joints)) { x, kernel, bias, zeros in
-            Tensor(shape: [samples, cout, frames, joints]) { y in
+            Tensor(shape: [samples, cout, outputs.count, joints]) { y in
                 plan.forEach(scratchPerWorker: scratchSize) { item, scratch in
-                    let tileRange = item.share(of: tiles)
-                    guard !tileRange.isEmpty else { return }
+                    let share = item.share(of: tiles)
+                    guard !share.isEmpty else { return }
                     WinogradTemporalCorrelation.correlate(
                         x + item.sample * inSize, inputs: cin, outputs: cout, groups: groups, frames: frames,
-                        joints: joints, padding: pad, kernel: kernel, bias: bias, rectifiedBy: nil, tiles: tileRange,
+                        joints: joints, padding: pad, kernel: kernel, bias: bias, rectifiedBy: nil,
+                        tiles: (share.lowerBound + firstTile)..<(share.upperBound + firstTile), stored: outputs,
                         zeros: zeros, scratch: scratch, into: y + item.sample * outSize)
                 }
             }

@@ -78,8 +78,24 @@ public final class TemporalConvolution: ParameterContainer {
                      "TemporalConvolution(\(inputChannels)→\(outputChannels)) got shape \(x.shape)")
         if retainingInput { input = x }
         if usesWinograd && mode != .training { return winogradForward(x) }
+        return directForward(x, outputs: 0..<outputLength(forInputLength: x.shape[2]))
+    }
+
+    /// The evaluation-mode output frames `outputs` of `forward(x, mode: .inference)` only,
+    /// `(S, C_out, outputs.count, V)`, computed alone (the sliding-window evaluator needs a
+    /// window's edge positions, not the margins of the input slice they are computed from).
+    func forward(_ x: Tensor, outputs: Range<Int>) -> Tensor {
+        precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
+                     "TemporalConvolution(\(inputChannels)→\(outputChannels)) got shape \(x.shape)")
+        precondition(outputs.lowerBound >= 0 && outputs.upperBound <= outputLength(forInputLength: x.shape[2]),
+                     "output frames \(outputs) outside the output")
+        return usesWinograd ? winogradForward(x, outputs: outputs) : directForward(x, outputs: outputs)
+    }
+
+    /// The direct form, output frames `outputs` only: `(S, C_out, outputs.count, V)`.
+    private func directForward(_ x: Tensor, outputs: Range<Int>) -> Tensor {
         let (samples, frames, joints) = (x.shape[0], x.shape[2], x.shape[3])
-        let outFrames = outputLength(forInputLength: frames)
+        let outFrames = outputs.count
         let inSize = inputChannels * frames * joints, outSize = outputChannels * outFrames * joints
         let columns = outFrames * joints
         let (cin, cout, taps, pad, step) = (inputChannels, outputChannels, kernelSize, padding, stride)
@@ -88,13 +104,15 @@ public final class TemporalConvolution: ParameterContainer {
         let unfoldedRows = cin * taps
         let maxPieceFrames = (outFrames + plan.piecesPerSample - 1) / max(1, plan.piecesPerSample)
         let weights = step == 1 ? packedWeight() : weight.value
+        let origin = outputs.lowerBound
         return withReadPointers(x.scalars, weights, bias.value) { x, weights, bias in
             Tensor(shape: [samples, cout, outFrames, joints]) { y in
                 plan.forEach(scratchPerWorker: step == 1 ? 0 : unfoldedRows * maxPieceFrames * joints) { item, unfolded in
-                    let frameRange = item.share(of: outFrames)
-                    guard !frameRange.isEmpty else { return }
-                    let (t0, t1) = (frameRange.lowerBound, frameRange.upperBound)
-                    let xs = x + item.sample * inSize, ys = y + item.sample * outSize
+                    let share = item.share(of: outFrames)
+                    guard !share.isEmpty else { return }
+                    // Output frames t0..<t1, stored from position t0 − origin.
+                    let (t0, t1) = (share.lowerBound + origin, share.upperBound + origin)
+                    let xs = x + item.sample * inSize, ys = y + item.sample * outSize - origin * joints
                     for o in 0..<cout {
                         (ys + o * columns + t0 * joints).update(repeating: bias[o], count: (t1 - t0) * joints)
                     }
@@ -111,7 +129,7 @@ public final class TemporalConvolution: ParameterContainer {
                     } else {
                         let width = (t1 - t0) * joints
                         Self.unfold(xs, channels: cin, taps: taps, stride: step, padding: pad,
-                                    frames: frames, joints: joints, frameRange: frameRange, into: unfolded)
+                                    frames: frames, joints: joints, frameRange: t0..<t1, into: unfolded)
                         BLAS.gemm(m: cout, n: width, k: unfoldedRows, a: weights, lda: unfoldedRows,
                                   b: unfolded, ldb: width, beta: 1, c: ys + t0 * joints, ldc: columns)
                     }

@@ -114,23 +114,27 @@ enum WinogradTemporalCorrelation {
         }
     }
 
-    /// `Aᵀm + bias` for tiles `tiles`: writes output frames `3i…3i+2` of each tile `i` that lie
-    /// below `frames` into `y` `(C, frames, V)`. With `rectifiedBy` (laid out like `y`), an entry
-    /// is zeroed where that tensor is not positive (the backward of a ReLU before the layer).
+    /// `Aᵀm + bias` for tiles `tiles`: writes the output frames `3i…3i+2` of each tile `i` that lie
+    /// in `stored` (default: all below `frames`) into `y` `(C, stored.count, V)`, whose position 0
+    /// is frame `stored.lowerBound`. With `rectifiedBy` (laid out like `y`), an entry is zeroed
+    /// where that tensor is not positive (the backward of a ReLU before the layer).
     static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, tiles: Range<Int>, frames: Int, joints: Int,
-                                bias: UnsafePointer<Float>?, rectifiedBy: UnsafePointer<Float>?,
+                                stored: Range<Int>? = nil, bias: UnsafePointer<Float>?, rectifiedBy: UnsafePointer<Float>?,
                                 into y: UnsafeMutablePointer<Float>) {
         let width = tiles.count * joints, plane = channels * width
+        let stored = (stored ?? 0..<frames).clamped(to: 0..<frames)
         for o in 0..<channels {
             let b = bias?[o] ?? 0
             for i in tiles {
                 let m0 = m + o * width + (i - tiles.lowerBound) * joints
                 let (m1, m2, m3, m4) = (m0 + plane, m0 + 2 * plane, m0 + 3 * plane, m0 + 4 * plane)
                 let frame = tileLength * i
-                let offset = (o * frames + frame) * joints
+                // The tile's frames `frame + first ..< frame + last` are stored.
+                let first = max(0, stored.lowerBound - frame), last = min(tileLength, stored.upperBound - frame)
+                guard first < last else { continue }
+                let offset = (o * stored.count + frame - stored.lowerBound) * joints
                 let y0 = y + offset, y1 = y0 + joints, y2 = y1 + joints
-                let valid = min(tileLength, frames - frame)
-                if valid == tileLength {
+                if first == 0 && last == tileLength {
                     for w in 0..<joints {
                         let (a, c, d, e) = (m1[w], m2[w], m3[w], m4[w])
                         y0[w] = m0[w] + a + c + d + b
@@ -141,25 +145,26 @@ enum WinogradTemporalCorrelation {
                     for w in 0..<joints {
                         let (a, c, d, e) = (m1[w], m2[w], m3[w], m4[w])
                         let values = (m0[w] + a + c + d + b, a - c + 2 * d + b, a + c + 4 * d + e + b)
-                        y0[w] = values.0
-                        if valid > 1 { y1[w] = values.1 }
-                        if valid > 2 { y2[w] = values.2 }
+                        if first == 0 { y0[w] = values.0 }
+                        if first <= 1 && last > 1 { y1[w] = values.1 }
+                        if last > 2 { y2[w] = values.2 }
                     }
                 }
-                if let mask = rectifiedBy.map({ $0 + offset }) {
-                    VectorArithmetic.keepWherePositive(y0, mask: mask, count: valid * joints)
+                if let mask = rectifiedBy.map({ $0 + offset + first * joints }) {
+                    VectorArithmetic.keepWherePositive(y0 + first * joints, mask: mask, count: (last - first) * joints)
                 }
             }
         }
     }
 
     /// The correlation of one sample `x` `(C_in, T, V)` for output tiles `tiles`, into `y`
-    /// `(C_out, T, V)` (frames `3·tiles.lowerBound ..< min(T, 3·tiles.upperBound)`), with the
+    /// `(C_out, T, V)` (frames `3·tiles.lowerBound ..< min(T, 3·tiles.upperBound)`; with `stored`,
+    /// only those in it, into `y` `(C_out, stored.count, V)` as `transformOutput` says), with the
     /// transformed `kernel` of `transformedKernel`. `scratch` holds `scratchCount(…)` floats.
     static func correlate(_ x: UnsafePointer<Float>, inputs: Int, outputs: Int, groups: Int, frames: Int, joints: Int,
                           padding: Int, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                          rectifiedBy: UnsafePointer<Float>?, tiles: Range<Int>, zeros: UnsafePointer<Float>,
-                          scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+                          rectifiedBy: UnsafePointer<Float>?, tiles: Range<Int>, stored: Range<Int>? = nil,
+                          zeros: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         let positions = tiles.lowerBound..<(tiles.upperBound + groups - 1)
         let inputWidth = positions.count * joints, outputWidth = tiles.count * joints
         let transformed = scratch, products = scratch + pointCount * inputs * inputWidth
@@ -174,7 +179,7 @@ enum WinogradTemporalCorrelation {
             }
         }
         transformOutput(products, channels: outputs, tiles: tiles, frames: frames, joints: joints,
-                        bias: bias, rectifiedBy: rectifiedBy, into: y)
+                        stored: stored, bias: bias, rectifiedBy: rectifiedBy, into: y)
     }
 
     /// The adjoint of `transformOutput` (without bias) for all tiles of one sample's output
