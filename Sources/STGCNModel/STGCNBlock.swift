@@ -145,13 +145,26 @@ public final class STGCNBlock: ParameterContainer {
     }
 
     /// The evaluation-mode output positions `outputs` of `forward(x, adjacency:, support:,
-    /// mode: .inference)` only, `(S, C_out, outputs.count, V)`: the graph convolution runs on
-    /// every input frame (the temporal kernel reads them), the temporal convolution, the residual
-    /// and the output pass only on `outputs`. The sliding-window evaluator computes a window's
-    /// edges this way: of a slice of input around an edge, only the edge's positions are exact.
+    /// mode: .inference)` only, `(S, C_out, outputs.count, V)`: `finish` on `middle`.
     func forward(_ x: Tensor, adjacency: [Float], support: [Bool]?, outputs: Range<Int>) -> Tensor {
+        finish(middle: middle(x, adjacency: adjacency, support: support), input: x, outputs: outputs)
+    }
+
+    /// The spatial half of an evaluation-mode `forward`: `ReLU(BN(GraphConv(x, A)))`, the temporal
+    /// convolution's input `(S, C_out, T, V)`. Each frame's values depend on that frame of `x`
+    /// only, which is what lets the sliding-window evaluator reuse them across windows.
+    func middle(_ x: Tensor, adjacency: [Float], support: [Bool]?) -> Tensor {
         let graphOutput = spatial.forward(x, adjacency: adjacency, support: support, mode: .inference)
-        let middle = Self.rectifiedMiddle(graphOutput, affine: normalizationBefore.affine(for: graphOutput, mode: .inference))
+        return Self.rectifiedMiddle(graphOutput, affine: normalizationBefore.affine(for: graphOutput, mode: .inference))
+    }
+
+    /// The temporal half of an evaluation-mode `forward`, output positions `outputs` only:
+    /// `ReLU(BN(Conv_9×1(middle)) + residual(x))` as `(S, C_out, outputs.count, V)`, where `middle`
+    /// (from `middle(_:adjacency:support:)`) and the block input `x` hold the same frames. `x` is
+    /// not read when the block has no residual (`readsInputInFinish`). The sliding-window
+    /// evaluator computes a window's edges this way: of a slice of input around an edge, only
+    /// the edge's positions are exact.
+    func finish(middle: Tensor, input x: Tensor, outputs: Range<Int>) -> Tensor {
         let convolved = temporalConvolution.forward(middle, outputs: outputs)
         let shortcut: ResidualInput
         var residualAffine: (scale: [Float], shift: [Float])?
@@ -168,6 +181,12 @@ public final class STGCNBlock: ParameterContainer {
         let (scale, shift) = normalizationAfter.affine(for: convolved, mode: .inference)
         return Self.normalizeAndRectify(convolved, scale: scale, shift: shift, mask: nil, maskScale: 1,
                                         residual: shortcut, residualAffine: residualAffine)
+    }
+
+    /// Whether `finish` reads the block input (for the residual).
+    var readsInputInFinish: Bool {
+        if case .none = residual { return false }
+        return true
     }
 
     /// Frames `range` of `x` `(S, C, T, V)`: `(S, C, range.count, V)`.

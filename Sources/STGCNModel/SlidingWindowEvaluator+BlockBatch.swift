@@ -27,10 +27,10 @@ enum BlockBatch {
     /// batched (edges together, whole windows together, by input length) and the block runs once
     /// per batch. Positions reused from an earlier window are referenced, not copied
     /// (`WindowBlockOutput`).
-    static func run(_ block: STGCNBlock, index: Int, network: STGCNNetwork, passes: [SlidingWindowEvaluator.Pass],
+    static func run(_ level: BlockLevel, block index: Int, network: STGCNNetwork, passes: [SlidingWindowEvaluator.Pass],
                     plans: [SlidingWindowEvaluator.Plan]) -> [WindowBlockOutput] {
-        let stride = network.configuration.blockSchedule[index].stride
-        let radius = (network.configuration.temporalKernelSize - 1) / 2
+        let block = network.blocks[index]
+        let (stride, radius) = level.strideAndRadius(block: index, of: network.configuration)
         let channels = network.configuration.blockSchedule[index].outputChannels
         var jobs: [(key: GroupKey, job: Job)] = []
         for (p, pass) in passes.enumerated() {
@@ -71,9 +71,20 @@ enum BlockBatch {
                 return first..<(first + job.outputs.count)
             }
             let needed = batchJobs.map(rowPositions).filter { !$0.isEmpty }
-            guard let low = needed.map(\.lowerBound).min(), let high = needed.map(\.upperBound).max() else { continue }
-            let result = block.forward(stack(batchJobs, passes: passes, length: length), adjacency: adjacency,
-                                       support: network.support, outputs: low..<high)
+            guard var low = needed.map(\.lowerBound).min(), let high = needed.map(\.upperBound).max() else { continue }
+            let result: Tensor
+            switch level {
+            case .spatial:
+                // Frame by frame: every stacked frame is a needed position or padding.
+                result = block.middle(stack(batchJobs, of: \.x, passes: passes, length: length), adjacency: adjacency,
+                                      support: network.support)
+                low = 0
+            case .temporal:
+                let input = block.readsInputInFinish ? stack(batchJobs, of: \.blockInput, passes: passes, length: length)
+                    : Tensor(shape: [0])
+                result = block.finish(middle: stack(batchJobs, of: \.x, passes: passes, length: length), input: input,
+                                      outputs: low..<high)
+            }
             for (row, job) in batchJobs.enumerated() where !job.outputs.isEmpty {
                 outputs[job.pass].take(job.outputs, fromRow: row, of: result, sourcePosition: rowPositions(job).lowerBound - low)
             }
@@ -112,14 +123,16 @@ enum BlockBatch {
         return length
     }
 
-    /// The jobs' input frames as a zero-padded batch `(J, C, length, V)`.
-    private static func stack(_ jobs: [Job], passes: [SlidingWindowEvaluator.Pass], length: Int) -> Tensor {
-        let (channels, joints) = (passes[jobs[0].pass].x.channels, passes[jobs[0].pass].x.joints)
+    /// The jobs' input frames of `source` (the level input, or the block input) as a zero-padded
+    /// batch `(J, C, length, V)`.
+    private static func stack(_ jobs: [Job], of source: KeyPath<SlidingWindowEvaluator.Pass, WindowBlockOutput>,
+                              passes: [SlidingWindowEvaluator.Pass], length: Int) -> Tensor {
+        let (channels, joints) = (passes[jobs[0].pass][keyPath: source].channels, passes[jobs[0].pass][keyPath: source].joints)
         var batch = Tensor(shape: [jobs.count, channels, length, joints])
         batch.scalars.withUnsafeMutableBufferPointer { out in
             guard let out = out.baseAddress else { return }
             for (row, job) in jobs.enumerated() {
-                passes[job.pass].x.write(job.frames, into: out + (row * channels * length + job.padding) * joints,
+                passes[job.pass][keyPath: source].write(job.frames, into: out + (row * channels * length + job.padding) * joints,
                                          channelStride: length * joints)
             }
         }
