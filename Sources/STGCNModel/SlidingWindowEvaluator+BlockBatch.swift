@@ -27,10 +27,10 @@ enum BlockBatch {
     /// batched (edges together, whole windows together, by input length) and the block runs once
     /// per batch. Positions reused from an earlier window are referenced, not copied
     /// (`WindowBlockOutput`).
-    static func run(_ level: BlockLevel, block index: Int, network: STGCNNetwork, passes: [SlidingWindowEvaluator.Pass],
+    static func run(_ level: BlockLevel, network: STGCNNetwork, passes: [SlidingWindowEvaluator.Pass],
                     plans: [SlidingWindowEvaluator.Plan]) -> [WindowBlockOutput] {
-        let block = network.blocks[index]
-        let (stride, radius) = level.strideAndRadius(block: index, of: network.configuration)
+        let index = level.block, block = network.blocks[index]
+        let (stride, radius) = level.strideAndRadius(of: network.configuration)
         let channels = network.configuration.blockSchedule[index].outputChannels
         var jobs: [(key: GroupKey, job: Job)] = []
         for (p, pass) in passes.enumerated() {
@@ -73,7 +73,10 @@ enum BlockBatch {
             let needed = batchJobs.map(rowPositions).filter { !$0.isEmpty }
             guard var low = needed.map(\.lowerBound).min(), let high = needed.map(\.upperBound).max() else { continue }
             let result: Tensor
-            switch level {
+            switch level.part {
+            case .whole:
+                result = block.forward(stack(batchJobs, of: \.x, passes: passes, length: length), adjacency: adjacency,
+                                       support: network.support, outputs: low..<high)
             case .spatial:
                 // Frame by frame: every stacked frame is a needed position or padding.
                 result = block.middle(stack(batchJobs, of: \.x, passes: passes, length: length), adjacency: adjacency,

@@ -11,13 +11,12 @@ import STGCNTensor
 /// slice of its input that holds the edge's receptive field (slice edges that are not the
 /// window's own fall only on positions that are thrown away).
 ///
-/// Each block runs as two levels (`BlockLevel`), each with its own kept outputs: its spatial half
-/// (graph convolution, batch norm, ReLU) works frame by frame, so a window computes it only on
-/// the frames whose block input changed; its temporal half reads the spatial output around an
-/// edge, most of it kept from an earlier window, and computes only the edge's own positions
-/// (`STGCNBlock.finish`). Before this split every edge ran the graph convolution on its
-/// kernel's margin too (two radii per block) and the temporal convolution on one margin that was
-/// thrown away: NTU model, 5 persons at 30 frames/s on 2 cores, about 8–12% less CPU per round.
+/// Blocks of 256 channels or more run as two levels (`BlockLevel`), each with its own kept
+/// outputs: the spatial half (graph convolution, batch norm, ReLU) works frame by frame, so a
+/// window computes it only on the frames whose block input changed; the temporal half reads the
+/// spatial output around an edge, most of it kept from an earlier window. Run whole, a block's
+/// edge also runs the graph convolution on the kernel's margins (two radii). Either way the
+/// temporal convolution computes only the edge's own positions (`STGCNBlock.finish`).
 ///
 /// Strides change the phase: when `S` does not divide the shift, the earlier window sampled
 /// other frames. So the evaluator keeps, per block, the newest window of each start residue
@@ -57,8 +56,9 @@ public final class SlidingWindowEvaluator {
         /// The start of a window prepared ahead; nil for complete windows.
         var prepared: Int?
     }
-    /// Per level (two per block: `BlockLevel`, level `2b` the spatial half of block `b`, `2b + 1`
-    /// its temporal half): kept outputs.
+    /// The levels the blocks run as (`BlockLevel`).
+    let levels: [BlockLevel]
+    /// Per level: kept outputs.
     /// (`exact`: how many leading positions equal the complete window's — all of them except for
     /// a window prepared ahead.)
     var kept: [[Slot: (placement: Placement, output: WindowBlockOutput, exact: Int)]]
@@ -73,18 +73,25 @@ public final class SlidingWindowEvaluator {
 
     /// An evaluator for `network`, or nil when its variant is not the plain ST-GCN or its
     /// temporal kernel radius is not a multiple of every stride (slices would change phase).
-    public init?(network: STGCNNetwork) {
+    public convenience init?(network: STGCNNetwork) {
+        self.init(network: network, splitChannels: BlockLevel.defaultSplitChannels)
+    }
+
+    /// An evaluator that runs blocks of at least `splitChannels` output channels as two levels
+    /// (`BlockLevel`; 0: every block, `Int.max`: none). The answer is the same either way.
+    init?(network: STGCNNetwork, splitChannels: Int) {
         let configuration = network.configuration
         let radius = (configuration.temporalKernelSize - 1) / 2
         guard configuration.variant == .stgcn, configuration.temporalKernelSize % 2 == 1,
               configuration.blockSchedule.allSatisfy({ radius % $0.stride == 0 }) else { return nil }
         self.network = network
+        levels = BlockLevel.levels(of: configuration, splitChannels: splitChannels)
         var product = 1
-        cumulativeStrides = configuration.blockSchedule.flatMap { block -> [Int] in
-            defer { product *= block.stride }
-            return [product, product * block.stride]
+        cumulativeStrides = levels.map { level in
+            if level.endsBlock { product *= configuration.blockSchedule[level.block].stride }
+            return product
         }
-        kept = Array(repeating: [:], count: 2 * configuration.blockSchedule.count)
+        kept = Array(repeating: [:], count: levels.count)
         reusedPositionsPerBlock = Array(repeating: 0, count: configuration.blockSchedule.count)
     }
 
@@ -162,30 +169,27 @@ public final class SlidingWindowEvaluator {
         precondition(windows.allSatisfy { $0.evaluator.network === network }, "every window must run the same network")
         precondition(Set(windows.map { ObjectIdentifier($0.evaluator) }).count == windows.count, "one window per evaluator")
         var passes = windows.map { Pass(window: $0, network: network, ahead: ahead) }
-        for index in network.blocks.indices {
-            for p in passes.indices { passes[p].blockInput = passes[p].x }
-            for level in [BlockLevel.spatial, .temporal] {
-                let (stride, radius) = level.strideAndRadius(block: index, of: network.configuration)
-                let levelIndex = level.index(block: index)
-                let plans = passes.indices.map { passes[$0].plan(level: levelIndex, stride: stride, radius: radius) }
-                let outputs = BlockBatch.run(level, block: index, network: network, passes: passes, plans: plans)
-                for p in passes.indices {
-                    let evaluator = passes[p].evaluator
-                    // Positions count block outputs (the temporal halves).
-                    switch (level, plans[p]) {
-                    case (.spatial, _):
-                        break
-                    case (.temporal, .whole(let outputFrames)):
+        for (levelIndex, level) in windows[0].evaluator.levels.enumerated() {
+            if level.startsBlock { for p in passes.indices { passes[p].blockInput = passes[p].x } }
+            let (stride, radius) = level.strideAndRadius(of: network.configuration)
+            let plans = passes.indices.map { passes[$0].plan(level: levelIndex, stride: stride, radius: radius) }
+            let outputs = BlockBatch.run(level, network: network, passes: passes, plans: plans)
+            for p in passes.indices {
+                let evaluator = passes[p].evaluator
+                // Positions count block outputs.
+                if level.endsBlock {
+                    switch plans[p] {
+                    case .whole(let outputFrames):
                         evaluator.computedPositions += outputFrames
-                    case (.temporal, .reuse(let copied, _, _, _, let computed, let tail)):
+                    case .reuse(let copied, _, _, _, let computed, let tail):
                         evaluator.reusedPositions += copied.count + tail.count
-                        evaluator.reusedPositionsPerBlock[index] += copied.count + tail.count
+                        evaluator.reusedPositionsPerBlock[level.block] += copied.count + tail.count
                         evaluator.computedPositions += copied.lowerBound + computed.count
                     }
-                    evaluator.keep(outputs[p], level: levelIndex, placement: passes[p].placement, length: passes[p].length,
-                                   exact: passes[p].exact, prepared: passes[p].ahead)
-                    passes[p].x = outputs[p]
                 }
+                evaluator.keep(outputs[p], level: levelIndex, placement: passes[p].placement, length: passes[p].length,
+                               exact: passes[p].exact, prepared: passes[p].ahead)
+                passes[p].x = outputs[p]
             }
         }
         return passes
@@ -257,7 +261,7 @@ public final class SlidingWindowEvaluator {
             blockInput = x
         }
 
-        /// Follows every reference through level `level` (`BlockLevel.index`) and picks the kept
+        /// Follows every reference through level `level` (an index into `levels`) and picks the kept
         /// output that shares the most positions.
         mutating func plan(level: Int, stride: Int, radius: Int) -> Plan {
             let outputFrames = (x.frames - 1) / stride + 1

@@ -11,7 +11,7 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
     /// `infer` on the same window, and the later ones reuse block outputs.
     @discardableResult
     func check(hop: Int, length: Int = 40, windows: Int = 5, expectReuse: Bool, dataFrames: [Int]? = nil,
-               starts: [Int]? = nil) throws -> SlidingWindowEvaluator {
+               starts: [Int]? = nil, splitChannels: Int = BlockLevel.defaultSplitChannels) throws -> SlidingWindowEvaluator {
         let network = try STGCNNetwork(configuration: ModelConfiguration(classCount: 7, layout: .openpose))
         network.initializeWeights(seed: 8)
         for (name, parameter) in network.namedParameters() where name == "fcn.weight" { parameter.value = parameter.value.map { $0 * 1000 } }
@@ -19,7 +19,7 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
         let total = length + max(hop * (windows - 1), starts?.max() ?? 0)
         var generator = SeededGenerator(seed: UInt64(hop))
         let sequence = (0..<(c * total * v)).map { _ in generator.nextUniform() - 0.5 }
-        let evaluator = try XCTUnwrap(SlidingWindowEvaluator(network: network))
+        let evaluator = try XCTUnwrap(SlidingWindowEvaluator(network: network, splitChannels: splitChannels))
         for w in 0..<windows {
             let start = starts?[w] ?? w * hop
             var window = Tensor(shape: [1, c, length, v, 1])
@@ -38,6 +38,22 @@ final class SlidingWindowEvaluatorTests: XCTestCase {
     }
 
     func testEveryBlockReusedWhenTheHopIsAMultipleOfFour() throws { try check(hop: 4, expectReuse: true) }
+
+    /// Blocks run whole or as a spatial and a temporal level (`BlockLevel`): every block split, or
+    /// none, gives the same answers and copies the same block output positions as the default.
+    func testSplittingBlocksChangesNeitherAnswersNorReusedPositions() throws {
+        for (hop, dataFrames) in [(4, nil), (6, nil), (3, nil), (0, [12, 16, 30, 22, 40])] as [(Int, [Int]?)] {
+            var reused: [[Int]] = []
+            for split in [BlockLevel.defaultSplitChannels, 0, Int.max] {
+                reusedPerWindow = []
+                let evaluator = try check(hop: hop, expectReuse: true, dataFrames: dataFrames, splitChannels: split)
+                XCTAssertEqual(evaluator.levels.count, split == 0 ? 20 : split == Int.max ? 10 : 13, "split at \(split)")
+                reused.append(reusedPerWindow)
+            }
+            XCTAssertEqual(reused[1], reused[0], "hop \(hop): every block split")
+            XCTAssertEqual(reused[2], reused[0], "hop \(hop): no block split")
+        }
+    }
     func testFirstSevenBlocksReusedWithAnEvenHop() throws { try check(hop: 6, expectReuse: true) }
     func testFirstFourBlocksReusedWithAnOddHop() throws { try check(hop: 3, expectReuse: true) }
     /// Windows whose ends are zero padding (a person's first frames, or a partner's window that
