@@ -116,18 +116,7 @@ public final class STGCNBlock: ParameterContainer {
         let convolved = profiled(profiler, .temporalConvolution, .forward) {
             temporalConvolution.forward(middle, mode: mode, retainingInput: false)
         }
-        let shortcut: ResidualInput
-        var residualAffine: (scale: [Float], shift: [Float])?
-        switch residual {
-        case .none:
-            shortcut = .none
-        case .identity:
-            shortcut = .tensor(x)
-        case .projection(let convolution, let norm):
-            let projected = profiled(profiler, .residual, .forward) { convolution.forward(x, mode: mode) }
-            residualAffine = profiled(profiler, .residual, .forward) { norm.affine(for: projected, mode: mode) }
-            shortcut = .tensor(projected)
-        }
+        let (shortcut, residualAffine) = shortcut(of: x, mode: mode, outputs: nil)
         let mask = dropout.makeKeepMask(count: convolved.count, mode: mode)
         let y = profiled(profiler, .normalization, .forward) { () -> Tensor in
             let (scale, shift) = normalizationAfter.affine(for: convolved, mode: mode)
@@ -166,21 +155,27 @@ public final class STGCNBlock: ParameterContainer {
     /// the edge's positions are exact.
     func finish(middle: Tensor, input x: Tensor, outputs: Range<Int>) -> Tensor {
         let convolved = temporalConvolution.forward(middle, outputs: outputs)
-        let shortcut: ResidualInput
-        var residualAffine: (scale: [Float], shift: [Float])?
-        switch residual {
-        case .none:
-            shortcut = .none
-        case .identity:
-            shortcut = .tensor(Self.frames(outputs, of: x))
-        case .projection(let convolution, let norm):
-            let projected = convolution.forward(x, outputs: outputs)
-            residualAffine = norm.affine(for: projected, mode: .inference)
-            shortcut = .tensor(projected)
-        }
+        let (shortcut, residualAffine) = shortcut(of: x, mode: .inference, outputs: outputs)
         let (scale, shift) = normalizationAfter.affine(for: convolved, mode: .inference)
         return Self.normalizeAndRectify(convolved, scale: scale, shift: shift, mask: nil, maskScale: 1,
                                         residual: shortcut, residualAffine: residualAffine)
+    }
+
+    /// The residual branch on the block input `x`: what the output pass adds (and the affine of
+    /// the projection's batch norm), at every output position or only at `outputs` (evaluation).
+    private func shortcut(of x: Tensor, mode: ForwardMode, outputs: Range<Int>?)
+        -> (ResidualInput, (scale: [Float], shift: [Float])?) {
+        switch residual {
+        case .none:
+            return (.none, nil)
+        case .identity:
+            return (.tensor(outputs.map { Self.frames($0, of: x) } ?? x), nil)
+        case .projection(let convolution, let norm):
+            let projected = profiled(profiler, .residual, .forward) {
+                outputs.map { convolution.forward(x, outputs: $0) } ?? convolution.forward(x, mode: mode)
+            }
+            return (.tensor(projected), profiled(profiler, .residual, .forward) { norm.affine(for: projected, mode: mode) })
+        }
     }
 
     /// Whether `finish` reads the block input (for the residual).
