@@ -1,10 +1,11 @@
 import STGCNTensor
 
-/// One block run for all the windows of a `SlidingWindowEvaluator.logits(_:)` or `prepare(_:)`
-/// call: the pieces of block input that must be computed (each reusing window's two edges, only
-/// the left one for a window prepared ahead, each other window whole)
-/// are stacked into as few batches as possible and run with one `STGCNBlock.forward` each, which
-/// computes past the graph convolution only the positions that some piece takes.
+/// One level (a block, or one of its halves: `BlockLevel`) run for all the windows of a
+/// `SlidingWindowEvaluator.logits(_:)` or `prepare(_:)` call: the pieces of level input that must
+/// be computed (each reusing window's two edges, only the left one for a window prepared ahead,
+/// each other window whole) are stacked into as few batches as possible and run through the
+/// level once per batch, computing past the graph convolution only the positions that some piece
+/// takes.
 ///
 /// Edges of different lengths share a batch by zero padding on their inner side only: a left
 /// edge (the window's own start, then its first positions) is padded after its end, a right edge
@@ -23,8 +24,8 @@ enum BlockBatch {
         var padding = 0
     }
 
-    /// The block outputs `(1, C', T', V)` of every pass, as `plans` say: the pieces to compute are
-    /// batched (edges together, whole windows together, by input length) and the block runs once
+    /// The level outputs `(1, C', T', V)` of every pass, as `plans` say: the pieces to compute are
+    /// batched (edges together, whole windows together, by input length) and the level runs once
     /// per batch. Positions reused from an earlier window are referenced, not copied
     /// (`WindowBlockOutput`).
     static func run(_ level: BlockLevel, network: STGCNNetwork, passes: [SlidingWindowEvaluator.Pass],

@@ -168,6 +168,7 @@ public final class SlidingWindowEvaluator {
     private static func run(_ windows: [Window], network: STGCNNetwork, ahead: Bool) -> [Pass] {
         precondition(windows.allSatisfy { $0.evaluator.network === network }, "every window must run the same network")
         precondition(Set(windows.map { ObjectIdentifier($0.evaluator) }).count == windows.count, "one window per evaluator")
+        precondition(windows.allSatisfy { $0.evaluator.levels == windows[0].evaluator.levels }, "every evaluator must split the same blocks")
         var passes = windows.map { Pass(window: $0, network: network, ahead: ahead) }
         for (levelIndex, level) in windows[0].evaluator.levels.enumerated() {
             if level.startsBlock { for p in passes.indices { passes[p].blockInput = passes[p].x } }
