@@ -1,4 +1,5 @@
 #include "stgcn_blas_loader.h"
+#include "onednn_gemm.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -96,6 +97,7 @@ stgcn_blas_load_result stgcn_blas_load(const char *library, const char *coretype
 
 void stgcn_sgemm(int order, int trans_a, int trans_b, int m, int n, int k, float alpha,
                  const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    if (stgcn_onednn_sgemm_if_routed(order, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
     entry.sgemm(order, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
@@ -106,6 +108,7 @@ void stgcn_sgemv(int order, int trans_a, int m, int n, float alpha, const float 
 
 void stgcn_blas_set_num_threads(int count) {
     if (entry.set_num_threads != NULL) entry.set_num_threads(count);
+    stgcn_onednn_set_thread_count(count);
 }
 
 int stgcn_blas_get_num_threads(void) {

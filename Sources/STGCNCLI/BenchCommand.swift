@@ -104,8 +104,8 @@ struct BenchCommand: ParsableCommand {
         if !json {
             print("BLAS: \(BLAS.backendDescription); \(Parallel.workerCount) worker thread(s)")
             print("CPU: \(CPUFeatures.current)")
-            print(String(format: "FP32 peak (register-only %@ FMA loop × %d threads) %.1f GFLOP/s; SGEMM 2048² roof %.1f GFLOP/s (%.0f%% of peak)",
-                         peak.instructionSet, peak.threads, peak.gflops, roof, 100 * roof / peak.gflops))
+            print(String(format: "FP32 peak (register-only %@ FMA loop × %d threads) %.1f GFLOP/s; SGEMM 2048² roof (%@) %.1f GFLOP/s (%.0f%% of peak)",
+                         peak.instructionSet, peak.threads, peak.gflops, Self.roofLibrary, roof, 100 * roof / peak.gflops))
             print("preset    mode   batch   clips/s   ms/batch   GFLOP/s   % roof   peak RSS")
         }
         for subject in try subjects() {
@@ -194,7 +194,8 @@ struct BenchCommand: ParsableCommand {
                 "blas": .string(BLAS.backendDescription), "repeats": .integer(repeats),
                 "fp32_peak_gflops": .number(peak.gflops), "fp32_peak_isa": .string(peak.instructionSet),
                 "fraction_of_peak": .number(gflops / peak.gflops), "roof_fraction_of_peak": .number(roof / peak.gflops),
-                "blas_core": .string((try? BLASRuntime.status().core) ?? ""), "cpu": .string(CPUFeatures.current.description),
+                "blas_core": .string((try? BLASRuntime.status().core) ?? ""),
+                "gemm_library": .string((try? BLASRuntime.status().gemmLibraryName) ?? ""), "cpu": .string(CPUFeatures.current.description),
                 "cpu_seconds_per_batch": .number(cpuPerBatch), "clips_per_cpu_second": .number(Double(batchSize) / cpuPerBatch),
                 "temporal_algorithm": .string(temporalAlgorithm.rawValue),
             ])
@@ -233,6 +234,13 @@ struct BenchCommand: ParsableCommand {
         }
         print("  " + "sum of layers".padding(toLength: 41, withPad: " ", startingAt: 0)
               + String(format: " %10.1f", total * 1000))
+    }
+
+    /// The library whose SGEMM the roof measures (A·B: oneDNN where it runs A·B, else the BLAS).
+    static var roofLibrary: String {
+        guard let status = try? BLASRuntime.status() else { return "BLAS" }
+        if status.gemmLibrary.useOneDNN, let oneDNN = status.oneDNN { return "oneDNN \(oneDNN.version)" }
+        return status.core.isEmpty ? status.configuration : "OpenBLAS \(status.core)"
     }
 
     /// GFLOP/s of one 2048×2048 SGEMM (median of 3) with the current thread setting.

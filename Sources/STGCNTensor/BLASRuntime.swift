@@ -13,6 +13,11 @@ import CBLASLoader
 /// the library. `STGCN_BLAS_LIBRARY` names another library file (e.g. a locally built
 /// OpenBLAS); `OPENBLAS_CORETYPE`, when set, is respected. On macOS, Accelerate is linked and
 /// chooses its kernels itself.
+///
+/// On x86-64 Linux with AVX-512, oneDNN (`libdnnl.so.2`, also loaded at run time when installed)
+/// runs the GEMMs whose B operand is not transposed, where it measured faster
+/// (`GEMMLibraryChoice`); `STGCN_GEMM=openblas|onednn|auto` overrides that and
+/// `STGCN_ONEDNN_LIBRARY` names another oneDNN library file.
 public enum BLASRuntime {
     /// What was loaded.
     public struct Status: Sendable {
@@ -26,6 +31,19 @@ public enum BLASRuntime {
         public var decision: BLASKernelChoice.Decision
         /// The processor, as the decision saw it.
         public var features: CPUFeatures
+        /// oneDNN, when it was loaded.
+        public var oneDNN: GEMMLibraryChoice.OneDNN?
+        /// Which library runs A·B and Aᵀ·B, and why.
+        public var gemmLibrary: GEMMLibraryChoice.Decision
+
+        /// `onednn` or `openblas`: the library of A·B and Aᵀ·B (`accelerate` on macOS).
+        public var gemmLibraryName: String {
+            #if canImport(Accelerate)
+            return "accelerate"
+            #else
+            return gemmLibrary.useOneDNN ? "onednn" : "openblas"
+            #endif
+        }
 
         /// One line: `OpenBLAS 0.3.21 … (core: SkylakeX, chosen from CPU features (AVX-512 …))`.
         public var summary: String {
@@ -36,7 +54,13 @@ public enum BLASRuntime {
             if case let .request(wanted) = decision.action, wanted.lowercased() != core.lowercased() {
                 line += "; requested \(wanted), but the library runs \(core.isEmpty ? "an unknown core" : core)"
             }
-            return line + ")"
+            line += ")"
+            if gemmLibrary.useOneDNN, let oneDNN {
+                line += "; A·B and Aᵀ·B in oneDNN \(oneDNN.version) \(oneDNN.isaName) (\(gemmLibrary.reason))"
+            } else {
+                line += "; \(gemmLibrary.reason)"
+            }
+            return line
             #endif
         }
     }
@@ -71,7 +95,8 @@ public enum BLASRuntime {
         let features = CPUFeatures.current
         #if canImport(Accelerate)
         return .success(Status(library: "Accelerate", configuration: "Accelerate", core: "",
-                               decision: .init(action: .keep, reason: "Accelerate chooses its kernels"), features: features))
+                               decision: .init(action: .keep, reason: "Accelerate chooses its kernels"), features: features,
+                               oneDNN: nil, gemmLibrary: .init(useOneDNN: false, reason: "Accelerate runs every GEMM")))
         #else
         let environment = ProcessInfo.processInfo.environment
         let alreadyLoaded = stgcn_blas_is_present_in_process() != 0
@@ -90,11 +115,41 @@ public enum BLASRuntime {
                                                userSetting: environment["OPENBLAS_CORETYPE"])
         }
         let configuration = String(cString: stgcn_blas_config()).trimmingCharacters(in: .whitespaces)
+        let (oneDNN, gemmLibrary) = chooseGEMMLibrary(features: features, environment: environment)
         return .success(Status(library: detail, configuration: configuration.isEmpty ? "OpenBLAS" : configuration,
-                               core: core, decision: decision, features: features))
+                               core: core, decision: decision, features: features,
+                               oneDNN: oneDNN, gemmLibrary: gemmLibrary))
         #endif
     }
 }
+
+#if !canImport(Accelerate)
+extension BLASRuntime {
+    /// Loads oneDNN where the decision could use it, decides, and routes the GEMMs.
+    private static func chooseGEMMLibrary(features: CPUFeatures, environment: [String: String])
+        -> (GEMMLibraryChoice.OneDNN?, GEMMLibraryChoice.Decision) {
+        let setting = environment[GEMMLibraryChoice.environmentVariable]
+        let normalized = setting?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let mightUse = normalized == "onednn" || (normalized != "openblas" && features.isX86 && features.hasAVX512Core)
+        var oneDNN: GEMMLibraryChoice.OneDNN?
+        var unavailable = "not loaded"
+        if mightUse {
+            let result = environment["STGCN_ONEDNN_LIBRARY"].withOptionalCString { stgcn_onednn_load($0) }
+            let detail = withUnsafeBytes(of: result.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if result.loaded != 0 {
+                oneDNN = .init(version: "\(result.version_major).\(result.version_minor).\(result.version_patch)",
+                               effectiveISA: Int(result.effective_isa))
+            } else {
+                unavailable = detail
+            }
+        }
+        let decision = GEMMLibraryChoice.decide(features: features, oneDNN: oneDNN, unavailable: unavailable,
+                                                userSetting: setting)
+        stgcn_onednn_route_gemm(decision.useOneDNN ? 1 : 0)
+        return (oneDNN, decision)
+    }
+}
+#endif
 
 extension Optional where Wrapped == String {
     /// Calls `body` with a C string, or NULL when nil.

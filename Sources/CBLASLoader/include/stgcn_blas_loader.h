@@ -41,6 +41,31 @@ int stgcn_blas_get_num_threads(void);
 const char *stgcn_blas_config(void);
 const char *stgcn_blas_corename(void);
 
+/// The result of `stgcn_onednn_load`.
+typedef struct {
+    /// 1 when oneDNN's `dnnl_sgemm` and its OpenMP runtime's `omp_set_num_threads` are bound.
+    int loaded;
+    /// oneDNN's version (0 when not loaded).
+    int version_major, version_minor, version_patch;
+    /// `dnnl_get_effective_cpu_isa()`: the widest instruction set oneDNN's kernels use here
+    /// (a `dnnl_cpu_isa_t` bit set: 0x7 AVX2, 0x27 AVX-512 core, 0x67 + VNNI, 0xe7 + BF16, …).
+    int effective_isa;
+    /// The library file that was opened, or why none could be (dlerror), NUL-terminated.
+    char detail[512];
+} stgcn_onednn_load_result;
+
+/// Opens oneDNN (`library`, or libdnnl.so.2 when NULL) once per process for its SGEMM, which
+/// `stgcn_sgemm` uses once `stgcn_onednn_route_gemm(1)` is called. Thread-safe; later calls
+/// return the first call's result.
+stgcn_onednn_load_result stgcn_onednn_load(const char *library);
+
+/// Sends the GEMMs whose B operand is not transposed (A·B and Aᵀ·B, row-major) to oneDNN when
+/// `enabled` and oneDNN is loaded; A·Bᵀ and GEMV stay with OpenBLAS. Call before any GEMM runs.
+void stgcn_onednn_route_gemm(int enabled);
+
+/// 1 when GEMMs are being routed to oneDNN.
+int stgcn_onednn_is_routed(void);
+
 #ifdef __cplusplus
 }
 #endif
