@@ -3,6 +3,7 @@
 // OpenBLAS, loaded at run time (dlopen) instead of linked, so that the GEMM kernel can be chosen
 // before the library initializes: OpenBLAS reads OPENBLAS_CORETYPE once, in its constructor.
 // Only the few entry points swift-stgcn uses are bound. Row-major CBLAS conventions throughout.
+// oneDNN's SGEMM (libdnnl.so.2), when loaded and routed, takes the GEMMs with B untransposed.
 
 #ifdef __cplusplus
 extern "C" {
