@@ -287,6 +287,7 @@ struct StreamCommand: ParsableCommand {
             .automaticPersonsPerPhase(workers: Parallel.workerCount)
         if !json {
             print("stream benchmark: model layout \(model.configuration.layout.name), \(model.classCount) classes, window \(window), hop \(hop), M = \(persons), \(Parallel.workerCount) worker threads, reuse \(noReuse ? "off" : noPrepareAhead ? "on" : "on, prepared ahead"), \(stagger ? "persons staggered (\(perPhase) per phase)" : "persons on one frame"), input \(benchmarkFps.map { String(format: "paced at %g frames/s", $0) } ?? "as fast as taken"), \(warmUp) frames of warm-up")
+            print("BLAS: \(BLAS.backendDescription)")
             print("persons  frames/s  latency median  latency p95  rounds  block positions reused")
         }
         for count in sizes {
@@ -310,6 +311,8 @@ struct StreamCommand: ParsableCommand {
                     "round_latencies_ms": .array(result.roundLatencies.map { .number(($0 * 10_000).rounded() / 10) }),
                     "round_waits_ms": .array(result.roundWaits.map { .number(($0 * 10_000).rounded() / 10) }),
                     "round_cpu_ms": .array(result.roundCPUTimes.map { .number(($0 * 10_000).rounded() / 10) }),
+                    "blas": .string(BLAS.backendDescription),
+                    "gemm_library": .string((try? BLASRuntime.status().gemmLibraryName) ?? ""),
                 ])))
             } else {
                 print(String(format: "%7d  %8.1f  %11.1f ms  %8.1f ms  %6d  %20.0f%%", count, result.framesPerSecond, median, p95,
